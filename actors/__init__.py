@@ -1,0 +1,1 @@
+"""Pykka actors: the owners of chgrid state (accounts, rooms, stateful items)."""

@@ -1,0 +1,1 @@
+"""Pure world rules: movement budget, nickname checks, chat command parsing."""

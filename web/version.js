@@ -1,0 +1,1 @@
+window.CHGRID_WEB_VERSION = "0.1.0";
