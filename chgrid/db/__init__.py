@@ -1,0 +1,1 @@
+"""Database access: opening the database (``database``) and the Peewee models."""

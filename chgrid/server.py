@@ -1,0 +1,204 @@
+"""Start-up and shutdown of a chgrid server process.
+
+Start in dependency order with a cheap call as a barrier after each actor (accounts,
+then rooms), then listen. Stop in reverse: stop listening, close sockets, stop rooms
+(which save positions and items), stop the account actor (which closes the database).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import ssl
+import uuid
+from pathlib import Path
+
+import pykka
+from tornado.httpserver import HTTPServer
+from tornado.ioloop import IOLoop, PeriodicCallback
+
+from chgrid import __version__
+from chgrid.settings import Settings
+from chgrid.timing import SystemClock
+
+log = logging.getLogger(__name__)
+
+EVENT_POLL_INTERVAL_MS = 2000
+TOKEN_PURGE_INTERVAL_MS = 3_600_000
+SHUTDOWN_CODE = 1001
+
+
+class ChgridServer:
+    """One running server: its actors, its HTTP listener and its shutdown."""
+
+    def __init__(self, settings: Settings, clock=None) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.instance_id = str(uuid.uuid4())
+        self.origin = f"server:{self.instance_id}"
+        self.stopping = asyncio.Event()
+        self._account_ref = None
+        self._room_refs: list = []
+        self._http: HTTPServer | None = None
+        self._periodic: list[PeriodicCallback] = []
+        self._last_event_id = 0
+        self.ctx = None
+
+    async def start(self) -> None:
+        from actors.account import AccountActor
+        from actors.room import RoomActor, WorldInfo
+        from chgrid.auth.passwords import PasswordHasher
+        from chgrid.auth.policy import AuthPolicy
+        from chgrid.auth.ratelimit import AuthRateLimiter
+        from chgrid.config import resolve_client_version, resolve_web_root
+        from chgrid.db.database import database_url_for
+        from chgrid.items.registry import default_registry
+        from chgrid.items.store import ItemStore
+        from chgrid.web.app import make_app
+        from chgrid.web.connections import ConnectionRegistry
+        from chgrid.web.context import ServerContext
+        from chgrid.web.outbox import Outbox
+
+        settings = self.settings
+        io_loop = IOLoop.current()
+        web_root = Path(settings.web.root) if settings.web.root else resolve_web_root(settings)
+        version = resolve_client_version(web_root, __version__, not settings.web.root, _environ())
+        policy = AuthPolicy.from_settings(settings.auth)
+
+        self._account_ref = AccountActor.start(
+            database_url_for(settings), settings.auth_secret, self.clock, settings.auth,
+            origin=self.origin,
+        )
+        account = self._account_ref.proxy()
+        self._last_event_id = account.latest_event_id().get(timeout=60)
+
+        hasher = PasswordHasher.from_settings(settings.auth)
+        dummy_hash = await hasher.dummy_hash()
+        connections = ConnectionRegistry(settings.network.outbound_buffer_bytes)
+        registry = default_registry()
+        world = WorldInfo(
+            grid_size=settings.world.grid_size,
+            instance_id=self.instance_id,
+            version=version,
+            policy=policy.as_wire(),
+            started_monotonic=self.clock.monotonic(),
+        )
+
+        def scheduler(delay_s, callback):
+            io_loop.add_callback(io_loop.call_later, delay_s, callback)
+
+        rooms = {}
+        for name in settings.world.grids:
+            outbox = Outbox(io_loop.add_callback, connections.deliver)
+            ref = RoomActor.start(
+                name, world, account, outbox, self.clock, scheduler,
+                item_registry=registry, item_store=ItemStore(),
+                on_reboot=self.request_stop, radio_settings=settings.radio,
+            )
+            ref.proxy().roster().get(timeout=60)  # barrier: the room has loaded
+            self._room_refs.append(ref)
+            rooms[name] = ref.proxy()
+
+        self.ctx = ServerContext(
+            settings=settings, account=account, rooms=rooms, default_room=settings.world.grids[0],
+            hasher=hasher, limiter=AuthRateLimiter(self.clock), policy=policy,
+            connections=connections, clock=self.clock, instance_id=self.instance_id,
+            version=version, started_monotonic=world.started_monotonic,
+            tls=bool(settings.tls.cert_file), dummy_hash=dummy_hash,
+        )
+        app = make_app(self.ctx, web_root)
+        ssl_ctx = None
+        if settings.tls.cert_file:
+            ssl_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ssl_ctx.load_cert_chain(settings.tls.cert_file, settings.tls.key_file)
+        self._http = HTTPServer(
+            app, ssl_options=ssl_ctx, max_body_size=settings.network.max_message_bytes
+        )
+        self._http.listen(settings.server.port, settings.server.host)
+        scheme = "wss" if ssl_ctx else "ws"
+        log.info(
+            "chgrid %s serving %s on %s://%s:%d/ws (client version %s)",
+            __version__, web_root, scheme, settings.server.host, settings.server.port, version,
+        )
+        self._periodic = [
+            PeriodicCallback(self._poll_account_events, EVENT_POLL_INTERVAL_MS),
+            PeriodicCallback(self._purge_tokens, TOKEN_PURGE_INTERVAL_MS),
+        ]
+        for periodic in self._periodic:
+            periodic.start()
+
+    async def _poll_account_events(self) -> None:
+        """Notice role and ban changes made by ``chgrid admin`` from another process."""
+        from chgrid.web.admin_flow import push_authority
+        from chgrid.web.bridge import ask
+
+        try:
+            last, events = await ask(self.ctx.account.events_after(self._last_event_id, self.origin))
+        except Exception:
+            log.exception("account event poll failed")
+            return
+        self._last_event_id = last
+        user_ids = sorted({e.user_id for e in events if e.user_id is not None})
+        if any(e.user_id is None for e in events):
+            user_ids = sorted({p["userId"] for r in self.ctx.rooms.values() for p in await ask(r.roster())})
+        if user_ids:
+            await push_authority(self.ctx, user_ids)
+
+    async def _purge_tokens(self) -> None:
+        from chgrid.web.bridge import ask
+
+        try:
+            await ask(self.ctx.account.purge_expired_tokens())
+        except Exception:
+            log.exception("token purge failed")
+
+    def request_stop(self) -> None:
+        self.stopping.set()
+
+    async def stop(self) -> None:
+        for periodic in self._periodic:
+            periodic.stop()
+        if self._http is not None:
+            self._http.stop()
+        if self.ctx is not None:
+            for conn in self.ctx.connections.all():
+                conn.close_with(SHUTDOWN_CODE, "Server shutting down.")
+        for ref in reversed(self._room_refs):
+            ref.stop(timeout=30)
+        if self._account_ref is not None:
+            self._account_ref.stop(timeout=30)
+        if self.ctx is not None:
+            self.ctx.hasher.shutdown()
+        leftovers = pykka.ActorRegistry.get_all()
+        if leftovers:
+            log.error("actors still running after shutdown: %s", leftovers)
+            pykka.ActorRegistry.stop_all()
+        log.info("chgrid stopped")
+
+
+def _environ():
+    import os
+
+    return os.environ
+
+
+async def serve(settings: Settings) -> int:
+    server = ChgridServer(settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, server.request_stop)
+    try:
+        await server.start()
+    except OSError as err:
+        log.error("cannot listen on %s:%s: %s", settings.server.host, settings.server.port, err)
+        await server.stop()
+        return 1
+    await server.stopping.wait()
+    log.info("shutting down")
+    await server.stop()
+    return 0
+
+
+def run(settings: Settings) -> int:
+    """Serve until SIGINT/SIGTERM (or /reboot); returns the process exit code."""
+    return asyncio.run(serve(settings))

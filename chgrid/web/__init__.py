@@ -1,0 +1,1 @@
+"""The Tornado layer: websocket, cookie endpoints, static client, health check."""

@@ -1,0 +1,107 @@
+"""Plain HTTP endpoints: the login-cookie helpers (auth.md §8) and ``/healthz``."""
+from __future__ import annotations
+
+import json
+import logging
+
+from tornado.web import RequestHandler
+
+from chgrid import __version__
+from chgrid.web.bridge import ask
+from chgrid.web.context import ServerContext
+from chgrid.web.ws import COOKIE_NAME, cookie_token
+
+log = logging.getLogger(__name__)
+
+COOKIE_MAX_AGE = 1_209_600
+CLIENT_HEADER = "X-Chgrid-Auth-Client"
+COOKIE_IDENTITY = "cookie"
+
+
+class SessionCookieHandler(RequestHandler):
+    """``GET …/auth/session/(set|clear|check)``, matched by path suffix."""
+
+    def initialize(self, ctx: ServerContext) -> None:
+        self.ctx = ctx
+
+    def set_default_headers(self) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+
+    def _secure(self) -> bool:
+        if self.ctx.tls:
+            return True
+        proto = self.request.headers.get("X-Forwarded-Proto", "")
+        return proto.split(",")[0].strip().lower() == "https"
+
+    def _cookie(self, value: str, max_age: int) -> str:
+        cookie = f"{COOKIE_NAME}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}"
+        return cookie + "; Secure" if self._secure() else cookie
+
+    def _reply(self, status: int, body: str) -> None:
+        self.set_status(status)
+        self.finish(body)
+
+    async def get(self, action: str) -> None:
+        if self.request.headers.get(CLIENT_HEADER, "").strip() != "1":
+            self._reply(400, "missing client header")
+            return
+        if action == "clear":
+            self.set_header("Set-Cookie", self._cookie("", 0))
+            self._reply(200, "cleared")
+            return
+        if action == "set":
+            auth = self.request.headers.get("Authorization", "")
+            token = auth[7:].strip() if auth[:7].lower() == "bearer " else ""
+            if not token:
+                self._reply(400, "missing bearer token")
+                return
+        else:
+            token = cookie_token(self.request.headers.get("Cookie"))
+            if not token:
+                self._reply(401, "missing session")
+                return
+        if not await self._resume(token):
+            self._reply(401, "invalid session")
+            return
+        if action == "set":
+            self.set_header("Set-Cookie", self._cookie(token, COOKIE_MAX_AGE))
+            self._reply(200, "ok")
+        else:
+            self.set_status(204)
+            self.finish()
+
+    async def _resume(self, token: str) -> bool:
+        limiter, ip = self.ctx.limiter, self.request.remote_ip or ""
+        if len(token) > 512 or limiter.is_limited(ip, COOKIE_IDENTITY):
+            return False
+        try:
+            result = await ask(self.ctx.account.resume(token))
+        except Exception:
+            log.exception("cookie resume failed")
+            result = "error"
+        if isinstance(result, str):
+            limiter.record_failure(ip, COOKIE_IDENTITY)
+            return False
+        return True
+
+
+class HealthHandler(RequestHandler):
+    """``GET /healthz``: liveness plus a few figures for operators."""
+
+    def initialize(self, ctx: ServerContext) -> None:
+        self.ctx = ctx
+
+    def get(self) -> None:
+        ctx = self.ctx
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        body = {
+            "status": "ok",
+            "version": __version__,
+            "clientVersion": ctx.version,
+            "instanceId": ctx.instance_id,
+            "uptimeSeconds": round(ctx.clock.monotonic() - ctx.started_monotonic, 3),
+            "connectedUsers": ctx.connections.authenticated_count(),
+        }
+        self.finish(json.dumps(body))

@@ -1,0 +1,75 @@
+"""The thread-safe path from an actor to the sockets.
+
+An actor queues operations while it handles one message; ``flush`` at the end of the
+step hands the whole batch to the IOLoop in a single ``add_callback``. Frames are
+already-encoded strings, so a broadcast is serialised once and shared by every
+recipient.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Send:
+    """Write ``frame`` to each of ``client_ids``."""
+
+    client_ids: tuple[str, ...]
+    frame: str
+
+
+@dataclass(frozen=True)
+class Close:
+    """Close a connection after everything queued before it was written."""
+
+    client_id: str
+    code: int
+    reason: str
+
+
+Op = Send | Close
+Deliver = Callable[[list[Op]], None]
+
+
+class Outbox:
+    """Per-actor queue of socket operations; only the owning actor's thread writes to it."""
+
+    def __init__(self, schedule: Callable[[Callable[[], None]], None], deliver: Deliver) -> None:
+        self._schedule = schedule
+        self._deliver = deliver
+        self._ops: list[Op] = []
+
+    def send(self, client_id: str, frame: str) -> None:
+        self._ops.append(Send((client_id,), frame))
+
+    def send_many(self, client_ids: Iterable[str], frame: str) -> None:
+        ids = tuple(client_ids)
+        if ids:
+            self._ops.append(Send(ids, frame))
+
+    def close(self, client_id: str, code: int = 1000, reason: str = "") -> None:
+        self._ops.append(Close(client_id, code, reason))
+
+    def flush(self) -> None:
+        if not self._ops:
+            return
+        ops, self._ops = self._ops, []
+        deliver = self._deliver
+        self._schedule(lambda: deliver(ops))
+
+
+class RecordingOutbox(Outbox):
+    """An outbox for actor tests: flushes synchronously into ``self.sent``."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str]] = []
+        self.closed: list[tuple[str, int, str]] = []
+        super().__init__(lambda fn: fn(), self._record)
+
+    def _record(self, ops: list[Op]) -> None:
+        for op in ops:
+            if isinstance(op, Send):
+                self.sent.extend((cid, op.frame) for cid in op.client_ids)
+            else:
+                self.closed.append((op.client_id, op.code, op.reason))

@@ -1,0 +1,114 @@
+"""ItemStore against a real SQLite file (persistence.md §3–4)."""
+from __future__ import annotations
+
+import logging
+
+import peewee
+import pytest
+
+from chgrid.db.database import acquire_database, create_tables, release_database
+from chgrid.db.item_models import ItemRow, PianoSongRow
+from chgrid.items.model import ItemState
+from chgrid.items.store import ItemStore, SongWrite
+
+
+@pytest.fixture
+def database(tmp_path):
+    db = acquire_database(f"sqlite:///{tmp_path / 'items.db'}")
+    create_tables()
+    try:
+        yield db
+    finally:
+        release_database()
+
+
+def make(item_id: str, created_at: int = 1, **overrides) -> ItemState:
+    fields = dict(id=item_id, type="dice", title="Dice", x=3, y=4, created_by="1",
+                  created_by_name="ann", updated_by="2", updated_by_name="bob",
+                  created_at=created_at, updated_at=created_at + 5, version=2,
+                  params={"sides": 20, "number": 1})
+    fields.update(overrides)
+    return ItemState(**fields)
+
+
+def test_round_trip_and_update(database):
+    store = ItemStore(database)
+    store.ensure_schema()
+    first = make("a", params={"spaces": "ä, b"}, type="wheel", title="Rad ✓")
+    store.upsert(first)
+    store.upsert(make("b", created_at=0, carrier_id="client-1"))
+    loaded = store.load_all()
+    assert [item.id for item in loaded] == ["b", "a"]  # oldest first
+    assert loaded[1] == first
+    assert loaded[0].carrier_id is None  # never restored
+    first.title, first.version = "renamed", 3
+    store.upsert(first)
+    assert store.load_all()[1].title == "renamed"
+    assert ItemRow.select().count() == 2
+
+
+def test_delete_removes_song(database):
+    store = ItemStore(database)
+    store.apply(upserts=[make("p", type="piano", params={"songId": "item:p:recording"})],
+                songs=[SongWrite("item:p:recording", "p", {"events": []})])
+    store.save_song("item:other:recording", "other", {"events": [[1, 0, 60, 1, 0]]})
+    assert set(store.load_songs()) == {"item:p:recording", "item:other:recording"}
+    store.delete("p")
+    assert store.load_all() == []
+    assert list(store.load_songs()) == ["item:other:recording"]
+
+
+def test_apply_is_one_transaction(database):
+    store = ItemStore(database)
+    store.upsert(make("keep"))
+    broken = make("bad")
+    broken.title = None  # NOT NULL violation half-way through the batch
+    with pytest.raises(peewee.IntegrityError):
+        store.apply(upserts=[make("new"), broken], deletes=["keep"])
+    assert [item.id for item in store.load_all()] == ["keep"]
+
+
+def test_apply_nothing_is_a_no_op(database):
+    ItemStore(database).apply()
+
+
+def _raw_insert(database, **values):
+    row = {"id": "x", "type": "dice", "title": "T", "x": 1, "y": 1, "created_by": "1",
+           "created_by_name": "ann", "updated_by": "1", "updated_by_name": "ann",
+           "created_at": 1, "updated_at": 1, "version": 1, "params": "{}"}
+    row.update(values)
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    database.execute_sql(f"INSERT INTO items ({columns}) VALUES ({marks})", list(row.values()))
+
+
+def test_bad_rows_are_skipped_individually(database, caplog):
+    store = ItemStore(database)
+    store.upsert(make("good"))
+    _raw_insert(database, id="bad-json", params="{not json")
+    _raw_insert(database, id="bad-shape", params="[1, 2]")
+    _raw_insert(database, id="bad-x", x="abc")
+    _raw_insert(database, id="bad-type", type="card_deck")
+    _raw_insert(database, id="bad-version", version="v2")
+    with caplog.at_level(logging.WARNING, logger="chgrid.items.store"):
+        loaded = store.load_all()
+    assert [item.id for item in loaded] == ["good"]
+    for item_id in ("bad-json", "bad-shape", "bad-x", "bad-type", "bad-version"):
+        assert item_id in caplog.text
+
+
+def test_missing_names_are_filled(database):
+    _raw_insert(database, id="legacy", created_by="7", created_by_name=None,
+                updated_by_name=None, params="")
+    (item,) = ItemStore(database).load_all()
+    assert (item.created_by_name, item.updated_by, item.updated_by_name) == ("7", "1", "1")
+    assert item.params == {}
+
+
+def test_bad_songs_are_skipped(database):
+    store = ItemStore(database)
+    store.save_song("good", "p", {"events": []})
+    PianoSongRow.insert(song_id="  ", item_id="p", data="{}").execute()
+    PianoSongRow.insert(song_id="list", item_id="p", data="[]").execute()
+    PianoSongRow.insert(song_id="junk", item_id="p", data="{").execute()
+    assert store.load_songs() == {"good": {"events": []}}

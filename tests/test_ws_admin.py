@@ -1,0 +1,158 @@
+"""Roles, permissions and admin packets over real websockets (permissions.md)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.support import ROOT, Client, ConnectionClosed, ServerProcess, login, register
+
+LOGIN_FAILED = "We couldn't log you in. Check your details and try again."
+RESUME_FAILED = "We couldn't restore your session. Please log in again."
+
+
+def admin_cli(server: ServerProcess, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "chgrid", "admin", *args, "--data-dir", str(server.data_dir)],
+        cwd=ROOT, env=server.env, capture_output=True, text=True, timeout=60,
+    )
+
+
+@pytest.fixture
+def world(tmp_path):
+    """A server with an admin (root) created through the CLI, plus two users."""
+    server = ServerProcess(tmp_path / "data")
+    server.data_dir.mkdir(parents=True)
+    done = admin_cli(server, "create", "--username", "root", "--password", "rootpass123")
+    assert done.returncode == 0, done.stderr + done.stdout
+    server.start()
+    admin, admin_auth, _ = login(server, "root", "rootpass123")
+    alice, alice_auth, _ = register(server, "alice")
+    bob, _, _ = register(server, "bob")
+    yield server, admin, alice, bob, admin_auth, alice_auth
+    server.stop()
+
+
+def result_of(client, action):
+    return client.expect("admin_action_result", action=action)
+
+
+def test_admin_gets_menu_and_lists(world):
+    server, admin, alice, bob, admin_auth, _ = world
+    assert [a["id"] for a in admin_auth["adminMenuActions"]] == ["manage_roles", "change_user_role", "ban_user", "unban_user"]
+    admin.send({"type": "admin_roles_list"})
+    roles = admin.expect("admin_roles_list")
+    assert [r["name"] for r in roles["roles"]] == ["admin", "editor", "guest", "user"]
+    by_name = {r["name"]: r for r in roles["roles"]}
+    assert by_name["admin"]["userCount"] == 1 and by_name["user"]["userCount"] == 2
+    assert len(roles["permissionKeys"]) == 19 and roles["permissionKeys"][0] == "item.create"
+    assert roles["permissionTooltips"]["chat.send"] == "Allow sending chat messages."
+    admin.send({"type": "admin_users_list", "action": "ban"})
+    users = admin.expect("admin_users_list")["users"]
+    assert [u["username"] for u in users] == ["alice", "bob", "root"]
+    assert users[0] == {"id": users[0]["id"], "username": "alice", "role": "user", "status": "active"}
+
+
+@pytest.mark.parametrize(
+    "packet,action",
+    [
+        ({"type": "admin_roles_list"}, "role_update_permissions"),
+        ({"type": "admin_users_list"}, "user_set_role"),
+        ({"type": "admin_role_create", "name": "mods"}, "role_create"),
+        ({"type": "admin_role_update_permissions", "role": "user", "permissions": []}, "role_update_permissions"),
+        ({"type": "admin_role_delete", "role": "guest", "replacementRole": "user"}, "role_delete"),
+        ({"type": "admin_user_set_role", "username": "bob", "role": "admin"}, "user_set_role"),
+        ({"type": "admin_user_ban", "username": "bob"}, "user_ban"),
+        ({"type": "admin_user_unban", "username": "bob"}, "user_unban"),
+    ],
+)
+def test_every_admin_packet_denied_to_users(world, packet, action):
+    _, _, alice, bob, _, _ = world
+    alice.send(packet)
+    assert alice.expect("admin_action_result") == {"type": "admin_action_result", "ok": False, "action": action,
+                                                   "message": "Not authorized."}
+    alice.send({"type": "admin_users_list"})
+    assert alice.expect("admin_action_result")["ok"] is False
+
+
+def test_role_lifecycle_with_live_pushes(world):
+    server, admin, alice, bob, _, _ = world
+    admin.send({"type": "admin_role_create", "name": " Mods "})
+    assert result_of(admin, "role_create")["message"] == "Created role mods."
+    admin.send({"type": "admin_role_create", "name": "mods"})
+    assert result_of(admin, "role_create")["message"] == "Role already exists."
+    admin.send({"type": "admin_role_update_permissions", "role": "mods", "permissions": ["chat.send", "nope"]})
+    assert result_of(admin, "role_update_permissions")["message"] == "Unknown permission: nope"
+    admin.send({"type": "admin_role_update_permissions", "role": "mods", "permissions": ["chat.send", "user.ban_unban"]})
+    assert result_of(admin, "role_update_permissions")["message"] == "Updated permissions for mods."
+    admin.send({"type": "admin_user_set_role", "username": "ALICE", "role": "mods"})
+    assert result_of(admin, "user_set_role")["message"] == "Set role for alice to mods."
+    push = alice.expect("auth_permissions")
+    assert push == {"type": "auth_permissions", "role": "mods", "permissions": ["chat.send", "user.ban_unban"],
+                    "adminMenuActions": [{"id": "ban_user", "label": "Ban user"}, {"id": "unban_user", "label": "Unban user"}]}
+    # live: the very next packet is checked against the new set
+    alice.send({"type": "admin_users_list", "action": "unban"})
+    assert alice.expect("admin_users_list")["users"] == []
+    alice.send({"type": "update_nickname", "nickname": "Al"})
+    assert alice.expect("nickname_result")["reason"] == "Not authorized to change nickname."
+    admin.send({"type": "admin_role_update_permissions", "role": "mods", "permissions": ["chat.send"]})
+    result_of(admin, "role_update_permissions")
+    assert alice.expect("auth_permissions")["adminMenuActions"] == []
+    admin.send({"type": "admin_role_delete", "role": "mods", "replacementRole": "guest"})
+    assert result_of(admin, "role_delete")["message"] == "Deleted role mods; reassigned 1 users to guest."
+    assert alice.expect("auth_permissions")["role"] == "guest"
+    admin.send({"type": "admin_role_delete", "role": "user", "replacementRole": "guest"})
+    assert result_of(admin, "role_delete")["message"] == "Admin and user roles cannot be deleted."
+    admin.send({"type": "admin_role_update_permissions", "role": "admin", "permissions": []})
+    assert result_of(admin, "role_update_permissions")["message"] == "Admin role permissions are locked on."
+
+
+def test_last_admin_protected(world):
+    _, admin, _, _, _, _ = world
+    admin.send({"type": "admin_user_set_role", "username": "root", "role": "user"})
+    assert result_of(admin, "user_set_role")["message"] == "Cannot change role for the last active admin."
+    admin.send({"type": "admin_user_ban", "username": "root"})
+    assert result_of(admin, "user_ban")["message"] == "Cannot disable the last active admin."
+    admin.send({"type": "admin_user_ban", "username": "ghost"})
+    assert result_of(admin, "user_ban")["message"] == "User not found."
+
+
+def test_ban_closes_refuses_and_unban_restores(world):
+    server, admin, alice, bob, _, alice_auth = world
+    admin.send({"type": "admin_user_ban", "username": "alice"})
+    assert alice.expect("auth_permissions")["role"] == "user"
+    assert alice.next() == {"type": "auth_result", "ok": False, "message": "Account is disabled."}
+    with pytest.raises(ConnectionClosed):
+        alice.next()
+    assert result_of(admin, "user_ban")["message"] == "Banned alice."
+    assert bob.expect("user_left")["id"]
+    assert bob.next()["message"] == "alice has logged out."
+    c = Client(server.ws_url)
+    c.expect("auth_required")
+    c.send({"type": "auth_login", "username": "alice", "password": "password123"})
+    assert c.expect("auth_result")["message"] == LOGIN_FAILED
+    resumed = Client(server.ws_url, cookie=alice_auth["sessionToken"])
+    assert resumed.next()["message"] == RESUME_FAILED
+    admin.send({"type": "admin_users_list", "action": "unban"})
+    assert [u["username"] for u in admin.expect("admin_users_list")["users"]] == ["alice"]
+    admin.send({"type": "admin_user_unban", "username": "alice"})
+    assert result_of(admin, "user_unban")["message"] == "Unbanned alice."
+    again = Client(server.ws_url, cookie=alice_auth["sessionToken"])  # tokens were not revoked
+    assert again.next()["ok"] is True
+
+
+def test_cli_changes_reach_connected_users(world):
+    server, admin, alice, bob, _, _ = world
+    done = admin_cli(server, "set-role", "bob", "editor")
+    assert done.returncode == 0, done.stderr
+    push = bob.expect("auth_permissions", timeout=15)
+    assert push["role"] == "editor" and "item.edit.any" in push["permissions"]
+    done = admin_cli(server, "ban", "bob")
+    assert done.returncode == 0
+    assert bob.expect("auth_result", timeout=15)["message"] == "Account is disabled."
+    listing = admin_cli(server, "users")
+    assert "bob" in listing.stdout and "disabled" in listing.stdout
+    bad = admin_cli(server, "set-role", "nobody", "user")
+    assert bad.returncode != 0 and "User not found." in (bad.stdout + bad.stderr)

@@ -1,0 +1,137 @@
+"""The grid over real websockets: presence, movement, chat, signalling, persistence."""
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+
+from tests.support import Client, ServerProcess, login, register
+
+
+def test_connect_order_and_presence_between_three(server):
+    a, ra, wa = register(server, "anna")
+    assert [p["type"] for p in a.received] == ["auth_required", "auth_result", "welcome"]
+    assert wa["users"] == [] and wa["id"] == wa["player"]["id"]
+    assert wa["worldConfig"] == {"gridSize": 41, "movementTickMs": 200, "movementMaxStepsPerTick": 1}
+    assert wa["serverInfo"]["version"] == server.health()["clientVersion"]
+    b, _, wb = register(server, "ben")
+    assert wb["users"] == [wa["player"]]
+    assert a.expect("chat_message")["message"] == "ben has logged in."
+    c, _, wc = register(server, "cleo")
+    assert {u["id"] for u in wc["users"]} == {wa["id"], wb["id"]}
+    a.expect("chat_message", message="cleo has logged in.")
+    b.expect("chat_message", message="cleo has logged in.")
+    c.close()
+    for client in (a, b):
+        assert client.expect("user_left") == {"type": "user_left", "id": wc["id"]}
+        assert client.next()["message"] == "cleo has logged out."
+
+
+def test_reference_client_start_sequence(server):
+    """ping -1, zero move, same nickname: pong, echo to all, accepted without broadcast."""
+    a, _, wa = register(server, "anna")
+    b, _, wb = register(server, "ben")
+    a.expect("chat_message")
+    b.send({"type": "ping", "clientSentAt": -1})
+    b.send({"type": "update_position", "x": wb["player"]["x"], "y": wb["player"]["y"]})
+    b.send({"type": "update_nickname", "nickname": "ben"})
+    assert b.next() == {"type": "pong", "clientSentAt": -1}
+    assert b.next() == {"type": "update_position", "id": wb["id"], "x": wb["player"]["x"], "y": wb["player"]["y"]}
+    assert b.next() == {"type": "nickname_result", "accepted": True, "requestedNickname": "ben", "effectiveNickname": "ben"}
+    assert a.next()["type"] == "update_position"
+    a.nothing()
+
+
+def test_moves_accepted_and_rejected(server):
+    a, _, wa = register(server, "anna")
+    b, _, _ = register(server, "ben")
+    a.expect("chat_message")
+    x, y = wa["player"]["x"], wa["player"]["y"]
+    nx = x + 1 if x < 40 else x - 1
+    time.sleep(0.21)
+    a.send({"type": "update_position", "x": nx, "y": y})
+    assert a.expect("update_position") == {"type": "update_position", "id": wa["id"], "x": nx, "y": y}
+    assert b.expect("update_position") == {"type": "update_position", "id": wa["id"], "x": nx, "y": y}
+    a.send({"type": "update_position", "x": nx, "y": y + 3 if y < 30 else y - 3})  # a jump
+    assert a.expect("update_position") == {"type": "update_position", "id": wa["id"], "x": nx, "y": y}
+    a.send({"type": "update_position", "x": -1, "y": 0})
+    assert a.expect("update_position")["x"] == nx
+    b.nothing()
+
+
+def test_teleport_nickname_chat_and_signal(server):
+    a, _, wa = register(server, "anna")
+    b, _, wb = register(server, "ben")
+    a.expect("chat_message")
+    a.send({"type": "teleport_complete", "x": 20, "y": 21})
+    assert a.expect("update_position")["x"] == 20
+    assert b.expect("update_position") == {"type": "update_position", "id": wa["id"], "x": 20, "y": 21}
+    assert b.next() == {"type": "teleport_complete", "id": wa["id"], "x": 20, "y": 21}
+    a.send({"type": "update_nickname", "nickname": "BEN"})
+    assert a.expect("nickname_result")["reason"] == "Nickname already in use."
+    a.send({"type": "update_nickname", "nickname": "Annie"})
+    a.expect("nickname_result", accepted=True)
+    assert a.expect("chat_message")["message"] == "You are now known as Annie."
+    assert b.expect("update_nickname") == {"type": "update_nickname", "id": wa["id"], "nickname": "Annie"}
+    assert b.next()["message"] == "anna is now known as Annie."
+    a.send({"type": "chat_message", "message": "/me waves"})
+    for client in (a, b):
+        msg = client.expect("chat_message")
+        assert (msg["message"], msg["action"], msg["senderId"]) == ("Annie waves", True, wa["id"])
+    a.send({"type": "signal", "targetId": wb["id"], "sdp": {"type": "offer", "sdp": "v=0"}, "extra": 1})
+    assert b.expect("signal") == {"type": "signal", "senderId": wa["id"], "senderNickname": "Annie", "x": 20, "y": 21,
+                                  "sdp": {"type": "offer", "sdp": "v=0"}}
+    a.send({"type": "signal", "targetId": "nobody", "ice": {"candidate": "x"}})
+    b.nothing()
+
+
+def test_position_and_nickname_survive_restart(tmp_path):
+    server = ServerProcess(tmp_path / "data").start()
+    try:
+        a, result, _ = register(server, "anna")
+        a.send({"type": "teleport_complete", "x": 7, "y": 33})
+        a.expect("update_position")
+        a.send({"type": "update_nickname", "nickname": "Maria"})
+        a.expect("nickname_result")
+        time.sleep(0.2)
+        a.send({"type": "update_position", "x": 8, "y": 33})  # throttled save...
+        a.expect("update_position")
+        assert server.stop() == 0  # ...but flushed on shutdown
+        server.start()
+        again = Client(server.ws_url, cookie=result["sessionToken"])
+        auth = again.expect("auth_result")
+        welcome = again.expect("welcome")
+        assert auth["nickname"] == "Maria"
+        assert welcome["player"]["x"] == 8 and welcome["player"]["y"] == 33 and welcome["player"]["nickname"] == "Maria"
+    finally:
+        server.stop()
+
+
+def test_slow_consumer_is_disconnected(tmp_path):
+    """A client that stops reading is cut off once its outbound buffer passes the bound;
+    everyone else keeps being served."""
+    server = ServerProcess(tmp_path / "data", env={"CHGRID_NETWORK_OUTBOUND_BUFFER_BYTES": "1000000"}).start()
+    try:
+        fast, _, _ = register(server, "fast")
+        slow = Client(server.ws_url)
+        slow.ws.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        slow.expect("auth_required")
+        slow.send({"type": "auth_register", "username": "slow", "password": "password123"})
+        welcome = slow.expect("welcome")
+        fast.expect("chat_message", message="slow has logged in.")
+        blob = {"type": "offer", "sdp": "v=0 " + "a" * 500_000}
+        for _ in range(30):  # 15 MB towards a reader that never reads
+            fast.send({"type": "signal", "targetId": welcome["id"], "sdp": blob})
+        assert fast.expect("user_left", timeout=30) == {"type": "user_left", "id": welcome["id"]}
+        fast.send({"type": "ping", "clientSentAt": 1})
+        assert fast.expect("pong")["clientSentAt"] == 1
+    finally:
+        server.stop()
+
+
+def test_shutdown_exit_code_and_clean_stop(tmp_path):
+    server = ServerProcess(tmp_path / "data").start()
+    register(server, "anna")
+    assert server.stop() == 0
+    assert "Traceback" not in server.log()
