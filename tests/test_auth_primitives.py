@@ -151,6 +151,31 @@ def test_password_hasher_runs_in_its_pool():
         hasher.shutdown()
 
 
+def test_hashing_does_not_stall_the_event_loop():
+    """The pool's hash releases the GIL: the loop keeps ticking while a long hash runs."""
+    hasher = PasswordHasher(iterations=2_000_000, max_workers=1)
+
+    async def scenario():
+        loop = asyncio.get_running_loop()
+        task = asyncio.ensure_future(hasher.hash("long one"))
+        started = last = loop.time()
+        worst = 0.0
+        while not task.done():
+            await asyncio.sleep(0.001)
+            now = loop.time()
+            worst, last = max(worst, now - last), now
+        await task
+        return worst, loop.time() - started
+
+    try:
+        hasher.dummy_hash_blocking(60)  # out of the way first
+        worst_gap, duration = asyncio.run(scenario())
+    finally:
+        hasher.shutdown()
+    # Holding the GIL would stall the loop for the whole hash (worst_gap ~ duration).
+    assert worst_gap < duration / 2, (worst_gap, duration)
+
+
 # --- tokens --------------------------------------------------------------------------
 def test_tokens_are_64_url_safe_characters_and_unique():
     tokens = {new_token() for _ in range(200)}

@@ -73,7 +73,8 @@ def open_database(url: str) -> peewee.Database:
     if scheme in SQLITE_SCHEMES:
         path = _sqlite_path(url)
         if path and path != ":memory:" and not path.startswith("file:"):
-            Path(path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+            # 0700 like the data dir chgrid.config creates: it also holds the auth secret.
+            Path(path).expanduser().resolve().parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         return db_url.connect(
             url,
             pragmas=dict(SQLITE_PRAGMAS),

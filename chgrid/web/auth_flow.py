@@ -10,6 +10,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from chgrid.auth import messages as M
+from chgrid.auth.records import LoginRejected
 from chgrid.auth.policy import normalise_email, normalise_username, registration_error
 from chgrid.auth.ratelimit import failure_jitter_s
 from chgrid.permissions import admin_menu_actions
@@ -103,7 +104,10 @@ async def _login(conn: GridSocket, data: dict) -> Any:
     if not ok:
         raise AuthFailure(M.LOGIN_FAILED, "Invalid username or password.")
     new_hash = await ctx.hasher.hash(data["password"]) if needs_rehash else None
-    return await ask(ctx.account.complete_login(record.user_id, new_hash))
+    try:
+        return await ask(ctx.account.complete_login(record.user_id, new_hash))
+    except LoginRejected as rejected:  # banned or deleted since find_login
+        raise AuthFailure(M.LOGIN_FAILED, str(rejected)) from None
 
 
 async def _register(conn: GridSocket, data: dict) -> Any:
