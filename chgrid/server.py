@@ -92,7 +92,7 @@ class ChgridServer:
             outbox = Outbox(io_loop.add_callback, connections.deliver)
             ref = RoomActor.start(
                 name, world, account, outbox, self.clock, scheduler,
-                item_registry=registry, item_store=ItemStore(),
+                item_registry=registry, item_store=ItemStore(registry=registry, grid=name),
                 on_reboot=self.request_stop, radio_settings=settings.radio,
             )
             ref.proxy().roster().get(timeout=60)  # barrier: the room has loaded

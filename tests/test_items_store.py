@@ -112,3 +112,11 @@ def test_bad_songs_are_skipped(database):
     PianoSongRow.insert(song_id="list", item_id="p", data="[]").execute()
     PianoSongRow.insert(song_id="junk", item_id="p", data="{").execute()
     assert store.load_songs() == {"good": {"events": []}}
+
+
+def test_each_grid_loads_only_its_own_items(database):
+    main, lobby = ItemStore(database, grid="main"), ItemStore(database, grid="lobby")
+    main.upsert(make("in-main"))
+    lobby.upsert(make("in-lobby"))
+    assert [i.id for i in main.load_all()] == ["in-main"]
+    assert [i.id for i in lobby.load_all()] == ["in-lobby"]

@@ -17,6 +17,9 @@ class ItemRow(BaseModel):
     """One item instance; column names follow ``ItemState`` fields."""
 
     id = peewee.CharField(max_length=64, primary_key=True)
+    # The grid (room) the item lives in; one process may serve several grids.
+    grid = peewee.CharField(max_length=64, default="main", index=True,
+                           constraints=[peewee.SQL("DEFAULT 'main'")])
     type = peewee.CharField(max_length=64)
     title = peewee.CharField(max_length=255)
     x = peewee.IntegerField()

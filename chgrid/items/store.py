@@ -58,9 +58,10 @@ class ItemStore:
     """
 
     def __init__(self, database: peewee.Database | peewee.DatabaseProxy = db_proxy,
-                 registry: ItemRegistry | None = None) -> None:
+                 registry: ItemRegistry | None = None, grid: str = "main") -> None:
         self._db = database
         self._registry = registry or default_registry()
+        self.grid = grid
 
     def ensure_schema(self) -> None:
         """Create the item tables if missing (``chgrid.db.database.create_tables`` also does)."""
@@ -74,7 +75,8 @@ class ItemStore:
         Rows are read raw (no Peewee conversion) so one malformed value cannot abort
         the iteration over the others.
         """
-        query = ItemRow.select(*_ITEM_COLUMNS).order_by(ItemRow.created_at, ItemRow.id)
+        query = (ItemRow.select(*_ITEM_COLUMNS).where(ItemRow.grid == self.grid)
+                 .order_by(ItemRow.created_at, ItemRow.id))
         items: list[ItemState] = []
         for row in self._db.execute(query).fetchall():
             item = self._item_from_row(row)
@@ -151,6 +153,7 @@ class ItemStore:
     def _write_item(self, item: ItemState) -> None:
         values = {
             ItemRow.id: item.id,
+            ItemRow.grid: self.grid,
             ItemRow.type: item.type,
             ItemRow.title: item.title,
             ItemRow.x: item.x,
