@@ -134,8 +134,9 @@ class Client:
         self.received.append(packet)
         return packet
 
-    def expect(self, packet_type: str, timeout: float | None = None, **fields) -> dict:
-        """Read until a packet of ``packet_type`` (matching ``fields``) arrives."""
+    def expect(self, packet_type: str, timeout: float | None = None, where=None, **fields) -> dict:
+        """Read until a packet of ``packet_type`` (matching ``fields`` and the optional
+        ``where`` predicate) arrives; packets read on the way are skipped."""
         deadline = time.monotonic() + (timeout or self.timeout)
         while True:
             remaining = deadline - time.monotonic()
@@ -143,7 +144,8 @@ class Client:
                 raise AssertionError(f"no {packet_type} {fields}; got {self.received[-10:]}")
             packet = self.recv(remaining)
             if packet["type"] == packet_type and all(packet.get(k) == v for k, v in fields.items()):
-                return packet
+                if where is None or where(packet):
+                    return packet
 
     def next(self, timeout: float | None = None) -> dict:
         return self.recv(timeout)
