@@ -15,6 +15,7 @@ import asyncio
 import json
 import multiprocessing as mp
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -23,9 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.wsclient import BenchSocket  # noqa: E402
 from tests.support import ServerProcess  # noqa: E402
 
-MOVE_PREFIX = '{"type":"update_position"'
+MOVE_PREFIX = b'{"type":"update_position"'
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -47,33 +49,29 @@ def proc_stats(pid: int) -> tuple[float, int]:
 
 
 async def _client(url, name, start_at, seconds, rate, shared, results):
-    from tornado.websocket import websocket_connect
-
-    ws = await websocket_connect(url, max_message_size=10_000_000)
-    await ws.read_message()  # auth_required
-    ws.write_message(json.dumps({"type": "auth_register", "username": name, "password": "benchpass1"}))
+    ws = await BenchSocket.connect(url)
+    frames = ws.frames()
+    await frames.__anext__()  # auth_required
+    ws.send_text(json.dumps({"type": "auth_register", "username": name, "password": "benchpass1"}))
     me = None
     x = y = 0
-    while me is None:
-        msg = await ws.read_message()
-        if msg is None:
-            raise RuntimeError("closed during login")
-        packet = json.loads(msg)
+    async for raw in frames:
+        packet = json.loads(raw)
         if packet["type"] == "welcome":
             me = packet["id"]
             x, y = packet["player"]["x"], packet["player"]["y"]
+            break
+    if me is None:
+        raise RuntimeError("closed during login")
     results["ready"] += 1
     latencies = results["latencies"]
     sent_at = shared  # client id -> (send time, x, y), in this worker only
 
     async def reader():
-        while True:
-            msg = await ws.read_message()
-            if msg is None:
-                return
-            if msg.startswith(MOVE_PREFIX):
+        async for raw in frames:
+            if raw.startswith(MOVE_PREFIX):
                 now = time.perf_counter()
-                packet = json.loads(msg)
+                packet = json.loads(raw)
                 sender = packet["id"]
                 if sender == me:
                     continue
@@ -83,18 +81,21 @@ async def _client(url, name, start_at, seconds, rate, shared, results):
                     latencies.append(now - sent[0])
 
     reading = asyncio.ensure_future(reader())
-    await asyncio.sleep(max(0.0, start_at - time.time()))
     interval = 1.0 / rate
+    # Real players are not synchronised: spread each client's phase over one interval
+    # so the run measures steady load, not an artificial burst every interval.
+    phase = random.Random(name).random() * interval
+    await asyncio.sleep(max(0.0, start_at - time.time()) + phase)
     end = time.time() + seconds
     step = 1 if x < 40 else -1
     while time.time() < end:
         x += step
         step = -step
         sent_at[me] = (time.perf_counter(), x, y)
-        ws.write_message(json.dumps({"type": "update_position", "x": x, "y": y}))
+        ws.send_text(json.dumps({"type": "update_position", "x": x, "y": y}))
         results["sent"] += 1
         await asyncio.sleep(interval)
-    await asyncio.sleep(1.0)  # let the last broadcasts arrive
+    await asyncio.sleep(2.0)  # let the last broadcasts arrive
     reading.cancel()
     ws.close()
 

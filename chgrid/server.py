@@ -74,7 +74,7 @@ class ChgridServer:
 
         hasher = PasswordHasher.from_settings(settings.auth)
         dummy_hash = await hasher.dummy_hash()
-        connections = ConnectionRegistry(settings.network.outbound_buffer_bytes)
+        connections = ConnectionRegistry(settings.network.outbound_buffer_bytes, io_loop.add_callback)
         registry = default_registry()
         world = WorldInfo(
             grid_size=settings.world.grid_size,
@@ -89,7 +89,7 @@ class ChgridServer:
 
         rooms = {}
         for name in settings.world.grids:
-            outbox = Outbox(io_loop.add_callback, connections.deliver)
+            outbox = Outbox(connections.submit)
             ref = RoomActor.start(
                 name, world, account, outbox, self.clock, scheduler,
                 item_registry=registry, item_store=ItemStore(registry=registry, grid=name),

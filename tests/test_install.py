@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -14,8 +15,12 @@ from tests.support import ROOT, free_port
 
 
 def test_wheel_install_serves_client(tmp_path):
+    # Build from a copy so setuptools' build/ folder never lands in (or comes from) the tree.
+    source = tmp_path / "src"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "venv", "build", "dist", "*.egg-info", "__pycache__", "chgrid-data", "node_modules"))
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(source)],
                    check=True, timeout=300, cwd=tmp_path)
     wheel = next(wheels.glob("chgrid-*.whl"))
     venv = tmp_path / "venv"

@@ -1,15 +1,21 @@
 """Loop-side registry of open websocket connections and frame delivery.
 
-Lives on the IOLoop thread only. ``deliver`` is the Outbox target: it writes each frame
-to each recipient with its own error handling, so one broken or slow socket never stops
-a broadcast. Each connection has a bounded outbound buffer: a client that cannot keep up
-is closed with a clear reason instead of growing server memory.
+Actors ``submit`` batches of socket operations from their own threads; the registry
+queues them and drains the queue on the IOLoop in one callback, however many batches
+arrived meanwhile. Under load this merges the frames bound for one client into a single
+socket write. Each broadcast is framed once (``chgrid.web.frames``) and the same bytes go
+to every recipient, each write with its own error handling, so one broken or slow
+socket never stops a broadcast. Each connection has a bounded outbound buffer: a client
+that cannot keep up is closed with a clear reason instead of growing server memory.
 """
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from typing import Protocol
 
+from chgrid.web.frames import text_frame
 from chgrid.web.outbox import Close, Op, Send
 
 log = logging.getLogger(__name__)
@@ -24,16 +30,23 @@ class Writable(Protocol):
     client_id: str
     authenticated: bool
 
-    def write_frame(self, frame: str) -> int: ...  # returns bytes now pending
+    def write_raw(self, data: bytes) -> int: ...  # returns bytes now pending
     def close_with(self, code: int, reason: str) -> None: ...
 
 
 class ConnectionRegistry:
-    """client id → handler for every open websocket (authenticated or not)."""
+    """client id → handler for every open websocket (authenticated or not).
 
-    def __init__(self, buffer_limit_bytes: int) -> None:
+    Everything but ``submit`` runs on the IOLoop thread.
+    """
+
+    def __init__(self, buffer_limit_bytes: int, schedule: Callable[[Callable[[], None]], None] | None = None) -> None:
         self.buffer_limit = buffer_limit_bytes
+        self._schedule = schedule
         self._by_id: dict[str, Writable] = {}
+        self._lock = threading.Lock()
+        self._pending: list[Op] = []
+        self._drain_scheduled = False
 
     def add(self, conn: Writable) -> None:
         self._by_id[conn.client_id] = conn
@@ -53,22 +66,53 @@ class ConnectionRegistry:
     def all(self) -> list[Writable]:
         return list(self._by_id.values())
 
+    # -- from any thread -----------------------------------------------------------------
+
+    def submit(self, ops: list[Op]) -> None:
+        """Queue a batch; schedules one drain on the loop unless one is pending."""
+        with self._lock:
+            self._pending.extend(ops)
+            if self._drain_scheduled:
+                return
+            self._drain_scheduled = True
+        self._schedule(self._drain)
+
+    def _drain(self) -> None:
+        with self._lock:
+            ops, self._pending = self._pending, []
+            self._drain_scheduled = False
+        self.deliver(ops)
+
+    # -- on the loop ---------------------------------------------------------------------
+
     def deliver(self, ops: list[Op]) -> None:
+        """Write ``ops`` in order: per recipient, frames are concatenated into one write."""
+        chunks: dict[str, list[bytes]] = {}
         for op in ops:
             if isinstance(op, Send):
+                data = text_frame(op.frame)
                 for cid in op.client_ids:
-                    self._write(cid, op.frame)
+                    queue = chunks.get(cid)
+                    if queue is None:
+                        chunks[cid] = [data]
+                    else:
+                        queue.append(data)
             elif isinstance(op, Close):
+                queued = chunks.pop(op.client_id, None)
+                if queued:
+                    self._write(op.client_id, queued)
                 conn = self._by_id.get(op.client_id)
                 if conn is not None:
                     conn.close_with(op.code, op.reason)
+        for cid, queued in chunks.items():
+            self._write(cid, queued)
 
-    def _write(self, client_id: str, frame: str) -> None:
+    def _write(self, client_id: str, queued: list[bytes]) -> None:
         conn = self._by_id.get(client_id)
         if conn is None:
             return
         try:
-            pending = conn.write_frame(frame)
+            pending = conn.write_raw(queued[0] if len(queued) == 1 else b"".join(queued))
         except Exception:  # one recipient's failure must not stop the others
             log.debug("write to %s failed", client_id, exc_info=True)
             return

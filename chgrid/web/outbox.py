@@ -33,11 +33,14 @@ Deliver = Callable[[list[Op]], None]
 
 
 class Outbox:
-    """Per-actor queue of socket operations; only the owning actor's thread writes to it."""
+    """Per-actor queue of socket operations; only the owning actor's thread writes to it.
 
-    def __init__(self, schedule: Callable[[Callable[[], None]], None], deliver: Deliver) -> None:
-        self._schedule = schedule
-        self._deliver = deliver
+    ``sink`` receives each step's batch; it must be thread-safe (in the server it is
+    ``ConnectionRegistry.submit``, which hands batches to the IOLoop).
+    """
+
+    def __init__(self, sink: Deliver) -> None:
+        self._sink = sink
         self._ops: list[Op] = []
 
     def send(self, client_id: str, frame: str) -> None:
@@ -55,8 +58,7 @@ class Outbox:
         if not self._ops:
             return
         ops, self._ops = self._ops, []
-        deliver = self._deliver
-        self._schedule(lambda: deliver(ops))
+        self._sink(ops)
 
 
 class RecordingOutbox(Outbox):
@@ -65,7 +67,7 @@ class RecordingOutbox(Outbox):
     def __init__(self) -> None:
         self.sent: list[tuple[str, str]] = []
         self.closed: list[tuple[str, int, str]] = []
-        super().__init__(lambda fn: fn(), self._record)
+        super().__init__(self._record)
 
     def _record(self, ops: list[Op]) -> None:
         for op in ops:

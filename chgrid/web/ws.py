@@ -11,12 +11,14 @@ import asyncio
 import logging
 import uuid
 
-from tornado.websocket import WebSocketClosedError, WebSocketHandler
+from tornado.iostream import StreamClosedError
+from tornado.websocket import WebSocketHandler
 
 from chgrid.auth import messages as M
 from chgrid.protocol import ProtocolError, encode, parse_frame
 from chgrid.web import admin_flow, auth_flow
 from chgrid.web.context import ServerContext
+from chgrid.web.frames import text_frame
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,9 @@ class GridSocket(WebSocketHandler):
         return None
 
     def open(self, *args, **kwargs) -> None:
+        # Small frames must leave at once: Nagle's algorithm against the peer's delayed
+        # ACKs would hold movement broadcasts back by up to 200 ms.
+        self.set_nodelay(True)
         self.ip = self._remote_ip()
         self.ctx.connections.add(self)
         self._inbox = asyncio.Queue()
@@ -134,20 +139,27 @@ class GridSocket(WebSocketHandler):
     # -- output -----------------------------------------------------------------------
 
     def send_packet(self, packet_type: str, payload: dict) -> None:
-        self.write_frame(encode(packet_type, payload))
+        self.write_raw(text_frame(encode(packet_type, payload)))
 
-    def write_frame(self, frame: str) -> int:
-        if self.closed:
+    def write_raw(self, data: bytes) -> int:
+        """Write complete, pre-built frames; returns the bytes not yet on the socket.
+
+        Frames are built once per broadcast by the registry, so this goes straight to
+        the connection's stream instead of through ``write_message``'s per-call framing.
+        """
+        conn = self.ws_connection
+        if self.closed or conn is None or conn.is_closing():
             return 0
         try:
-            future = self.write_message(frame)
-        except WebSocketClosedError:
+            future = conn.stream.write(data)
+        except StreamClosedError:
             return 0
-        size = len(frame)
+        size = len(data)
         self._pending_bytes += size
 
         def written(_f, size=size):
             self._pending_bytes -= size
+            _f.exception()  # consume a StreamClosedError so it is not logged as unhandled
 
         future.add_done_callback(written)
         return self._pending_bytes
