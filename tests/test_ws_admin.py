@@ -156,3 +156,31 @@ def test_cli_changes_reach_connected_users(world):
     assert "bob" in listing.stdout and "disabled" in listing.stdout
     bad = admin_cli(server, "set-role", "nobody", "user")
     assert bad.returncode != 0 and "User not found." in (bad.stdout + bad.stderr)
+
+
+def test_no_escalation_beyond_own_permissions(world):
+    """permissions.md §8: a moderator cannot hand out or act on more than they hold."""
+    server, admin, alice, bob, _, _ = world
+    admin.send({"type": "admin_role_create", "name": "mods"})
+    result_of(admin, "role_create")
+    mod_perms = ["chat.send", "role.manage", "user.ban_unban", "user.change_role"]
+    admin.send({"type": "admin_role_update_permissions", "role": "mods", "permissions": mod_perms})
+    result_of(admin, "role_update_permissions")
+    admin.send({"type": "admin_user_set_role", "username": "alice", "role": "mods"})
+    result_of(admin, "user_set_role")
+    alice.expect("auth_permissions")
+    for packet, action in [
+        ({"type": "admin_user_set_role", "username": "alice", "role": "admin"}, "user_set_role"),
+        ({"type": "admin_user_set_role", "username": "bob", "role": "editor"}, "user_set_role"),
+        ({"type": "admin_role_update_permissions", "role": "mods", "permissions": mod_perms + ["server.allow_reboot"]},
+         "role_update_permissions"),
+        ({"type": "admin_user_ban", "username": "root"}, "user_ban"),
+        ({"type": "admin_role_delete", "role": "editor", "replacementRole": "user"}, "role_delete"),
+    ]:
+        alice.send(packet)
+        assert alice.expect("admin_action_result", action=action)["message"] == "Not authorized.", packet
+    # within their own permissions it works: a user (fewer permissions) can be banned
+    admin.send({"type": "admin_role_update_permissions", "role": "user", "permissions": ["chat.send"]})
+    result_of(admin, "role_update_permissions")
+    alice.send({"type": "admin_user_ban", "username": "bob"})
+    assert alice.expect("admin_action_result", action="user_ban")["message"] == "Banned bob."

@@ -135,3 +135,29 @@ def test_shutdown_exit_code_and_clean_stop(tmp_path):
     register(server, "anna")
     assert server.stop() == 0
     assert "Traceback" not in server.log()
+
+
+def test_other_web_root_reports_its_own_client_version(tmp_path):
+    root = tmp_path / "reference-client"
+    root.mkdir()
+    (root / "index.html").write_text("<html><body>reference build</body></html>")
+    (root / "version.js").write_text('window.CHGRID_WEB_VERSION = "2026.02.28 R317";\n')
+    server = ServerProcess(tmp_path / "data", extra_args=["--web-root", str(root)]).start()
+    try:
+        import urllib.request
+
+        with urllib.request.urlopen(server.http_url + "/") as resp:
+            assert b"reference build" in resp.read()
+        a, _, welcome = register(server, "anna")
+        assert welcome["serverInfo"]["version"] == "2026.02.28 R317"
+        a.send({"type": "chat_message", "message": "/version"})
+        assert a.expect("chat_message")["message"] == "Server version: 2026.02.28 R317"
+    finally:
+        server.stop()
+    (root / "version.js").unlink()
+    server = ServerProcess(tmp_path / "data2", extra_args=["--web-root", str(root)]).start()
+    try:
+        _, _, welcome = register(server, "anna")
+        assert welcome["serverInfo"]["version"] == "unknown"
+    finally:
+        server.stop()

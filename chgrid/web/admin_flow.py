@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from chgrid.auth.policy import normalise_role_name, normalise_username
 from chgrid.permissions import PERMISSION_DESCRIPTIONS, PERMISSION_KEYS
 from chgrid.web.bridge import ask
 
 log = logging.getLogger(__name__)
 
 NOT_AUTHORIZED = "Not authorized."
+ALL_PERMISSIONS = frozenset(PERMISSION_KEYS)
 
 # packet -> (permissions, any of which suffices; action named in the denial)
 GATES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -42,6 +44,11 @@ async def handle_admin_packet(conn: Any, packet_type: str, data: dict) -> None:
         conn.send_packet("admin_action_result", {"ok": False, "action": action, "message": NOT_AUTHORIZED})
         return
     account = ctx.account
+    if packet_type not in ("admin_roles_list", "admin_users_list", "admin_role_create"):
+        if await _escalates(account, packet_type, data, frozenset(authority.permissions)):
+            _, action = GATES[packet_type]
+            conn.send_packet("admin_action_result", {"ok": False, "action": action, "message": NOT_AUTHORIZED})
+            return
     if packet_type == "admin_roles_list":
         roles = await ask(account.list_roles())
         conn.send_packet(
@@ -74,6 +81,38 @@ async def handle_admin_packet(conn: Any, packet_type: str, data: dict) -> None:
     conn.send_packet(
         "admin_action_result", {"ok": result.ok, "action": result.action, "message": result.message}
     )
+
+
+async def _escalates(account: Any, packet_type: str, data: dict, held: frozenset[str]) -> bool:
+    """True when the change would reach permissions the sender does not hold.
+
+    The reference lets a holder of ``user.change_role`` hand out ``admin`` (themselves
+    included) and a ``role.manage`` holder grant any permission (permissions.md §8). Here
+    nobody can give, take away, or act on a role whose permissions exceed their own;
+    administrators hold every permission, so nothing changes for them.
+    """
+    if held >= ALL_PERMISSIONS:
+        return False
+    roles = {r["name"]: frozenset(r["permissions"]) for r in await ask(account.list_roles())}
+
+    def beyond(role_name: str | None) -> bool:
+        return role_name is not None and not roles.get(role_name, frozenset()) <= held
+
+    async def role_of(username: str) -> str | None:
+        wanted = normalise_username(username)
+        for user in await ask(account.list_users(None)):
+            if user["username"] == wanted:
+                return user["role"]
+        return None
+
+    if packet_type == "admin_role_update_permissions":
+        requested = {p.strip() for p in data["permissions"] if p.strip()}
+        return beyond(normalise_role_name(data["role"])) or not requested <= held
+    if packet_type == "admin_role_delete":
+        return beyond(normalise_role_name(data["role"])) or beyond(normalise_role_name(data["replacementRole"]))
+    if packet_type == "admin_user_set_role":
+        return beyond(normalise_role_name(data["role"])) or beyond(await role_of(data["username"]))
+    return beyond(await role_of(data["username"]))  # ban, unban
 
 
 async def push_authority(ctx: Any, user_ids) -> None:

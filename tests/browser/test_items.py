@@ -1,0 +1,35 @@
+"""Items placed by someone else show on the grid and can be located, listed and
+teleported to (adding and using items come with part 2)."""
+from conftest import SocketUser
+
+
+def test_locate_list_and_teleport_to_an_item(pair, server, artifacts):
+    alice, bob = pair
+    maker = SocketUser(server, "maker")
+    try:
+        alice.wait_for("maker has logged in.")
+        item = maker.add_item("dice")
+        alice.page.wait_for_function("chgrid.game.state.items.size === 1")
+        alice.page.wait_for_function("chgrid.game.state.peers.size === 2")
+        alice.do("u", "3 users: alice, bob, maker")
+
+        line = alice.do_match("i", r"^Dice \(dice\), (?:here|\d+ squares? [a-z ]+), (\d+), (\d+)$")
+        assert (int(line.group(1)), int(line.group(2))) == (item["x"], item["y"])
+        alice.page.locator("#game").screenshot(path=str(artifacts / "grid-users-and-item.png"))
+
+        alice.do_match("Shift+I", r"^1 item\. Dice \(dice\), ")
+        alice.do("Escape", "Exit item list mode.")
+        if alice.position() != (item["x"], item["y"]):
+            alice.do("Shift+I", "1 item.")
+            alice.do("Enter", "Moved to Dice (dice).")
+            assert alice.position() == (item["x"], item["y"])
+        bob.page.wait_for_function(
+            "([x, y]) => [...chgrid.game.state.peers.values()].some(p => p.nickname === 'alice' && p.x === x && p.y === y)",
+            arg=[item["x"], item["y"]],
+        )
+        alice.do("Shift+I", "1 item.")
+        alice.do("Escape", "Exit item list mode.")
+        alice.do("d", "Picking up items is not available in this version yet.")
+    finally:
+        maker.close()
+    alice.wait_for("maker has logged out.")

@@ -1,0 +1,48 @@
+// Spoken phrases: distance and direction, counts, locate and list lines, tile contents.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  directionWord, distancePhrase, formatGain, itemLine, locateLine, tileContentsLine, userListEntry, usersLine,
+} from '../../web/js/phrases.js';
+
+test('directions, with y growing north', () => {
+  assert.equal(directionWord(0, 3), 'directly north');
+  assert.equal(directionWord(0, -3), 'directly south');
+  assert.equal(directionWord(2, 0), 'directly east');
+  assert.equal(directionWord(-2, 0), 'directly west');
+  assert.equal(directionWord(2, 2), 'northeast');
+  assert.equal(directionWord(-2, 2), 'northwest');
+  assert.equal(directionWord(-2, -2), 'southwest');
+  assert.equal(directionWord(2, -2), 'southeast');
+  assert.equal(directionWord(5, 1), 'east');
+  assert.equal(directionWord(1, 5), 'north');
+});
+
+test('distance phrases', () => {
+  assert.equal(distancePhrase({ x: 1, y: 1 }, { x: 1, y: 1 }), 'here');
+  assert.equal(distancePhrase({ x: 1, y: 1 }, { x: 2, y: 1 }), '1 square directly east');
+  assert.equal(distancePhrase({ x: 0, y: 0 }, { x: 3, y: 4 }), '5 squares northeast');
+});
+
+test('user lines', () => {
+  assert.equal(usersLine('Maria', []), '1 user: Maria');
+  assert.equal(usersLine('Maria', ['bob', 'zed']), '3 users: Maria, bob, zed');
+  assert.equal(locateLine({ x: 0, y: 0 }, { nickname: 'bob', x: 0, y: 2 }), 'bob, 2 squares directly north, 0, 2');
+  assert.equal(userListEntry({ x: 0, y: 0 }, { nickname: 'bob', x: 0, y: 0 }, 1.05), 'bob, volume 1.05, here, 0, 0');
+});
+
+test('item lines', () => {
+  assert.equal(itemLine({ x: 0, y: 0 }, { title: 'Dice', type: 'dice', x: 1, y: 0 }, 'dice'), 'Dice (dice), 1 square directly east, 1, 0');
+});
+
+test('gains are spoken without trailing zeros', () => {
+  assert.equal(formatGain(1), '1');
+  assert.equal(formatGain(0.5), '0.5');
+  assert.equal(formatGain(1.0500000001), '1.05');
+});
+
+test('tile contents', () => {
+  assert.equal(tileContentsLine([], []), '');
+  assert.equal(tileContentsLine(['bob'], []), 'bob.');
+  assert.equal(tileContentsLine(['bob', 'al'], ['Dice (dice)']), 'bob, al. Dice (dice).');
+});

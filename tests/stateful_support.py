@@ -1,0 +1,181 @@
+"""Actor-test support for the stateful items: a room with real item actors, fake time.
+
+``StatefulRoom`` starts a real RoomActor (with the item registry and an ItemStore on a
+SQLite file) whose clock is a ``FakeClock`` and whose scheduler is a
+:class:`TimedScheduler`: timers fire only when the test calls ``run_due()`` after moving
+the clock, so minutes and hours pass instantly. ``settle()`` waits until the room and
+every item actor have handled what was sent to them (``.get()`` on cheap calls as the
+synchronisation point, as pykka's testing guide suggests).
+"""
+from __future__ import annotations
+
+import json
+import random
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pykka
+
+from actors.item_actor import ItemActor
+from actors.room import RoomActor, WorldInfo
+from chgrid.db.database import acquire_database, create_tables, release_database
+from chgrid.items.registry import default_registry
+from chgrid.items.store import ItemStore
+from chgrid.settings import RadioSettings
+from chgrid.timing import FakeClock
+from chgrid.web.outbox import RecordingOutbox
+
+POLICY = {"usernameMinLength": 2, "usernameMaxLength": 32, "passwordMinLength": 8, "passwordMaxLength": 32}
+PERMS = ("chat.send", "item.create", "item.use", "item.edit.own", "item.delete.own",
+         "item.pickup_drop.own", "profile.update_nickname", "voice.send")
+
+
+@dataclass
+class Grant:
+    user_id: int
+    username: str
+    nickname: str
+    role: str = "user"
+    permissions: tuple = PERMS
+    last_x: int | None = 10
+    last_y: int | None = 10
+    token: str = "t"
+
+
+class _Done:
+    def get(self, timeout=None):
+        return None
+
+
+class FakeAccount:
+    def save_state(self, *args, **kwargs):
+        return _Done()
+
+    def save_states(self, updates):
+        return _Done()
+
+
+class TimedScheduler:
+    """The room's ``scheduler(delay_s, callback)``; due callbacks run on ``run_due()``."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._pending: list[tuple[int, object]] = []
+
+    def __call__(self, delay_s: float, callback) -> None:
+        with self._lock:
+            self._pending.append((self.clock.now_ms() + int(round(delay_s * 1000)), callback))
+
+    def run_due(self) -> int:
+        now = self.clock.now_ms()
+        with self._lock:
+            due = [cb for at, cb in self._pending if at <= now]
+            self._pending = [(at, cb) for at, cb in self._pending if at > now]
+        for callback in due:
+            callback()
+        return len(due)
+
+    def delays(self) -> list[int]:
+        now = self.clock.now_ms()
+        with self._lock:
+            return sorted(at - now for at, _ in self._pending)
+
+
+class StatefulRoom:
+    """A running room with stateful items; see the module docstring."""
+
+    def __init__(self, data_dir: Path, clock: FakeClock | None = None, fetcher=None,
+                 radio_settings: RadioSettings | None = None) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.db_url = f"sqlite:///{data_dir / 'items.db'}"
+        acquire_database(self.db_url)
+        create_tables()
+        self.clock = clock or FakeClock()
+        self.scheduler = TimedScheduler(self.clock)
+        self.outbox = RecordingOutbox()
+        self.fetcher = fetcher
+        self.radio_settings = radio_settings or RadioSettings(allow_private_networks=True)
+        self.ref = None
+        self.start()
+
+    def start(self) -> StatefulRoom:
+        world = WorldInfo(grid_size=41, instance_id="inst", version="t", policy=POLICY,
+                          started_monotonic=self.clock.monotonic())
+        self.ref = RoomActor.start(
+            "main", world, FakeAccount(), self.outbox, self.clock, self.scheduler,
+            item_registry=default_registry(), item_store=ItemStore(), rng=random.Random(3),
+            radio_settings=self.radio_settings, radio_fetcher=self.fetcher)
+        self.proxy = self.ref.proxy()
+        self.settle()
+        return self
+
+    def stop(self) -> None:
+        if self.ref is not None and self.ref.is_alive():
+            self.ref.stop()
+
+    def close(self) -> None:
+        self.stop()
+        pykka.ActorRegistry.stop_all()
+        release_database()
+
+    # -- synchronisation -----------------------------------------------------------------
+
+    def item_actors(self) -> list[pykka.ActorRef]:
+        return pykka.ActorRegistry.get_by_class(ItemActor)
+
+    def settle(self, rounds: int = 4) -> None:
+        """Let messages bounce room → item actors → room a few times."""
+        for _ in range(rounds):
+            self.proxy.roster().get(timeout=10)
+            for ref in self.item_actors():
+                try:
+                    ref.proxy().ping().get(timeout=10)
+                except pykka.ActorDeadError:
+                    pass
+        self.proxy.roster().get(timeout=10)
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock and run the timers that fell due, in small steps."""
+        step = 0.25
+        remaining = seconds
+        while remaining > 1e-9:
+            move = min(step, remaining)
+            self.clock.advance(move)
+            remaining -= move
+            self.scheduler.run_due()
+            self.settle(2)
+
+    def set_time(self, now_ms: int) -> None:
+        """Jump the clock (no timers run until ``fire``/``advance``)."""
+        self.clock.set_ms(now_ms)
+
+    def fire(self) -> None:
+        """Run what is due now and let it settle."""
+        self.scheduler.run_due()
+        self.settle()
+
+    # -- driving the room ----------------------------------------------------------------
+
+    def join(self, client_id: str, user_id: int, name: str, **kw) -> None:
+        self.proxy.join(client_id, Grant(user_id, name, name, **kw)).get(timeout=10)
+
+    def send(self, client_id: str, packet_type: str, **data) -> None:
+        self.proxy.handle(client_id, packet_type, data).get(timeout=10)
+        self.settle()
+
+    def add(self, client_id: str, item_type: str) -> dict:
+        self.send(client_id, "item_add", itemType=item_type)
+        return self.packets(client_id, "item_upsert")[-1]["item"]
+
+    def packets(self, client_id: str | None = None, packet_type: str | None = None) -> list[dict]:
+        out = []
+        for cid, frame in list(self.outbox.sent):
+            packet = json.loads(frame)
+            if (client_id is None or cid == client_id) and (packet_type is None or packet["type"] == packet_type):
+                out.append(packet)
+        return out
+
+    def clear(self) -> None:
+        self.outbox.sent.clear()
