@@ -207,3 +207,25 @@ def test_websocket_on_other_paths_and_any_origin(server):
     ws = websocket.create_connection(f"ws://127.0.0.1:{server.port}/chgrid/ws", origin="https://elsewhere.example", timeout=10)
     assert json.loads(ws.recv())["type"] == "auth_required"
     ws.close()
+
+
+def test_password_rehashed_on_login_when_cost_rises(tmp_path):
+    import sqlite3
+
+    from tests.support import ServerProcess
+
+    server = ServerProcess(tmp_path / "data").start()
+    try:
+        register(server, "jane")
+        server.stop()
+        db = tmp_path / "data" / "chgrid.db"
+        stored = sqlite3.connect(db).execute("SELECT password_hash FROM users WHERE username='jane'").fetchone()[0]
+        assert stored.startswith("pbkdf2_sha256$1000$")
+        server.env["CHGRID_AUTH_PBKDF2_ITERATIONS"] = "2000"
+        server.start()
+        login(server, "jane")
+        stored = sqlite3.connect(db).execute("SELECT password_hash FROM users WHERE username='jane'").fetchone()[0]
+        assert stored.startswith("pbkdf2_sha256$2000$")
+        login(server, "jane")  # the upgraded hash verifies
+    finally:
+        server.stop()
