@@ -1,0 +1,328 @@
+// The connection lifecycle (client.md §2, §7, §8): connect, authenticate (form or saved
+// cookie), take the welcome, check version and instance, heartbeat, reconnect by itself,
+// disconnect and log out. It decides what the pre-connect and in-world views show.
+import { ServerSocket } from './socket.js';
+import { Heartbeat } from './heartbeat.js';
+import { out } from './packets.js';
+import { clearSessionCookie, setSessionCookie } from './cookie-session.js';
+
+const CONNECT_TIMEOUT_MS = 10000;
+const WELCOME_TIMEOUT_MS = 8000;
+const RECONNECT_WELCOME_TIMEOUT_MS = 4000;
+const RECONNECT_DELAY_MS = 5000;
+const RECONNECT_ATTEMPTS = 3;
+const RELOAD_KEY = 'chgridReloadedForVersion';
+
+export class Lifecycle {
+  constructor({ announcer, authPanel, game, settings, audio, page, clientVersion }) {
+    this.announcer = announcer;
+    this.authPanel = authPanel;
+    this.game = game;
+    this.settings = settings;
+    this.audio = audio;
+    this.page = page;
+    this.clientVersion = clientVersion;
+    this.socket = new ServerSocket({
+      onOpen: () => this.#onOpen(),
+      onPacket: (packet) => this.#onPacket(packet),
+      onClose: (event) => this.#onClose(event),
+    });
+    this.heartbeat = new Heartbeat({
+      sendPing: (id) => this.socket.send(out.ping(id)),
+      onStale: () => this.#lost('Connection stale. Reconnecting...'),
+    });
+    game.heartbeat = this.heartbeat;
+    this.phase = 'idle'; // idle | connecting | in_world
+    this.inWorld = false;
+    this.instanceId = null;
+    this.reconnect = null; // {attempt, timer}
+    this.timers = {};
+    this.cookiePending = Promise.resolve();
+  }
+
+  #status(text) {
+    this.announcer.connection(text);
+  }
+
+  #clearTimers() {
+    for (const timer of Object.values(this.timers)) clearTimeout(timer);
+    this.timers = {};
+  }
+
+  /** Connect button (or a reconnect attempt). */
+  connect({ reconnect = false } = {}) {
+    if (!reconnect) {
+      if (this.phase !== 'idle') return;
+      this.#cancelReconnect();
+      const credentials = this.authPanel.credentials();
+      if (credentials?.error) {
+        this.#status(credentials.error);
+        return;
+      }
+      this.credentials = credentials;
+      this.audio.unlock();
+    } else {
+      this.credentials = null;
+    }
+    this.phase = 'connecting';
+    this.isReconnectAttempt = reconnect;
+    this.opened = false;
+    this.authPending = false;
+    this.#status(reconnect ? `Reconnecting, attempt ${this.reconnect.attempt}...` : 'Connecting...');
+    this.socket.open();
+    this.timers.connect = setTimeout(() => this.#connectFailed('Connection timed out.'), CONNECT_TIMEOUT_MS);
+    if (reconnect) this.timers.welcome = setTimeout(() => this.#attemptFailed(), RECONNECT_WELCOME_TIMEOUT_MS);
+  }
+
+  #startWelcomeTimer() {
+    if (this.isReconnectAttempt || this.timers.welcome) return;
+    this.timers.welcome = setTimeout(
+      () => this.#connectFailed('Connect failed. Timed out waiting for server welcome.'),
+      WELCOME_TIMEOUT_MS,
+    );
+  }
+
+  #sendCredentials() {
+    const c = this.credentials;
+    this.socket.send(c.kind === 'register' ? out.register(c.username, c.password, c.email) : out.login(c.username, c.password));
+    this.authPending = true;
+    this.#status('Authenticating...');
+    this.#startWelcomeTimer();
+  }
+
+  #onOpen() {
+    clearTimeout(this.timers.connect);
+    delete this.timers.connect;
+    this.opened = true;
+    if (this.credentials) this.#sendCredentials();
+    else {
+      this.#status('Attempting saved session...');
+      this.#startWelcomeTimer();
+    }
+  }
+
+  #onPacket(packet) {
+    switch (packet.type) {
+      case 'auth_required': this.#authRequired(packet); break;
+      case 'auth_result': this.#authResult(packet); break;
+      case 'welcome': this.#welcome(packet); break;
+      default:
+        if (this.inWorld) this.game.handlePacket(packet);
+    }
+  }
+
+  #applyPolicy(policy) {
+    if (!policy) return;
+    this.settings.authPolicy = policy;
+    this.authPanel.applyPolicy(policy);
+  }
+
+  #authRequired(packet) {
+    this.#applyPolicy(packet.authPolicy);
+    this.game.state.permissions = [];
+    if (this.inWorld || this.authPending) return;
+    if (this.credentials) {
+      this.#status('Authentication required.');
+      this.#sendCredentials();
+      return;
+    }
+    // Nothing to log in with: the saved session is gone.
+    this.settings.authUsername = '';
+    this.authPanel.refresh();
+    this.#stop('Authentication required. Log in or register to join.');
+  }
+
+  #authResult(packet) {
+    this.#applyPolicy(packet.authPolicy);
+    if (!packet.ok) {
+      if (this.inWorld) {
+        // Ban notice or a gate reply while in the world: leave without reconnecting.
+        if (/disabled/i.test(packet.message)) this.settings.authUsername = '';
+        this.disconnect({ message: packet.message });
+        this.authPanel.refresh();
+        return;
+      }
+      this.authPending = false;
+      this.authPanel.clearPasswords();
+      if (/session/i.test(packet.message)) {
+        clearSessionCookie();
+        this.settings.authUsername = '';
+        this.authPanel.refresh();
+      }
+      this.#stop(packet.message);
+      return;
+    }
+    if (this.inWorld) return;
+    this.authPending = false;
+    if (packet.sessionToken) {
+      this.cookiePending = setSessionCookie(packet.sessionToken).then((ok) => {
+        if (!ok) console.warn('chgrid: the server did not store the login cookie');
+      });
+    }
+    if (packet.username) this.settings.authUsername = packet.username;
+    const { state } = this.game;
+    if (packet.username) state.username = packet.username;
+    if (packet.role) state.role = packet.role;
+    if (packet.permissions) state.permissions = packet.permissions;
+    if (packet.adminMenuActions) state.adminActions = packet.adminMenuActions;
+    if (packet.nickname) state.self.nickname = packet.nickname;
+    this.#status('Authenticated. Joining world...');
+    this.#startWelcomeTimer();
+  }
+
+  #welcome(packet) {
+    if (this.inWorld) return;
+    this.#clearTimers();
+    const version = packet.serverInfo?.version || '';
+    if (version && version !== 'unknown' && version !== this.clientVersion && this.#reloadFor(version)) return;
+    const reconnected = this.isReconnectAttempt;
+    const newInstance = packet.serverInfo?.instanceId || null;
+    const restarted = reconnected && this.instanceId !== null && newInstance !== null && newInstance !== this.instanceId;
+    if (newInstance) this.instanceId = newInstance;
+    this.reconnect = null;
+    this.phase = 'in_world';
+    this.inWorld = true;
+    this.announcer.inWorld = true;
+    this.announcer.clearConnection();
+    this.game.enter(packet);
+    this.page.showGame();
+    this.heartbeat.start();
+    this.game.sendArrival();
+    this.authPanel.refresh();
+    // Part 2: microphone set-up and WebRTC offers to welcome.users go here (client.md §6).
+    if (!reconnected) this.audio.sample('logon');
+    if (!packet.uiDefinitions) this.game.say('Item schema missing from server. Item menus unavailable.');
+    if (restarted) {
+      this.audio.tone('confirm');
+      this.game.say('Server restarted.');
+    }
+    const shown = version || 'unknown';
+    this.game.say(reconnected ? `Reconnected to server. Version ${shown}.` : `Connected to server. Version ${shown}.`);
+  }
+
+  /** Reload once per page load for a new server version; false when already tried. */
+  #reloadFor(version) {
+    let already = null;
+    try {
+      already = sessionStorage.getItem(RELOAD_KEY);
+      sessionStorage.setItem(RELOAD_KEY, version);
+    } catch { /* storage unavailable: reload anyway */ }
+    if (already === version) {
+      console.warn(`chgrid: server version ${version} differs from client ${this.clientVersion}; already reloaded once`);
+      return false;
+    }
+    this.socket.close();
+    this.#status(`Server version ${version} detected. Reloading client...`);
+    const cookieStored = Promise.race([this.cookiePending, new Promise((resolve) => { setTimeout(resolve, 2000); })]);
+    const minimumWait = new Promise((resolve) => { setTimeout(resolve, 50); });
+    Promise.all([cookieStored, minimumWait]).then(() => {
+      const url = new URL(globalThis.location.href);
+      url.search = `?v=${encodeURIComponent(version)}&t=${Date.now()}`;
+      globalThis.location.replace(url.toString());
+    });
+    return true;
+  }
+
+  #onClose() {
+    this.#clearTimers();
+    if (this.inWorld) {
+      this.#lost('Disconnected from server. Reconnecting...');
+      return;
+    }
+    if (this.isReconnectAttempt && this.reconnect) {
+      this.#attemptFailed();
+      return;
+    }
+    if (this.phase === 'connecting') {
+      this.#stop(this.opened ? 'Disconnected.' : 'Connect failed. Signaling server may be offline or unreachable.');
+    }
+  }
+
+  /** The connection died while in the world: say so, leave locally and start reconnecting. */
+  #lost(message) {
+    this.game.say(message);
+    this.socket.close();
+    this.#leaveWorld();
+    this.phase = 'idle';
+    this.reconnect = { attempt: 0, timer: null };
+    this.#scheduleAttempt();
+  }
+
+  #scheduleAttempt() {
+    this.reconnect.attempt += 1;
+    this.reconnect.timer = setTimeout(() => {
+      if (this.reconnect) this.connect({ reconnect: true });
+    }, RECONNECT_DELAY_MS);
+  }
+
+  #attemptFailed() {
+    this.#clearTimers();
+    this.socket.close();
+    this.phase = 'idle';
+    const { attempt } = this.reconnect;
+    if (attempt >= RECONNECT_ATTEMPTS) {
+      this.reconnect = null;
+      this.#status(`Reconnect failed after ${RECONNECT_ATTEMPTS} attempts. Press Connect to retry.`);
+      this.authPanel.focusStart();
+      return;
+    }
+    this.#status(`Reconnect attempt ${attempt} failed. Retrying in 5 seconds...`);
+    this.#scheduleAttempt();
+  }
+
+  #connectFailed(message) {
+    if (this.isReconnectAttempt && this.reconnect) {
+      this.#attemptFailed();
+      return;
+    }
+    this.#stop(message);
+  }
+
+  #cancelReconnect() {
+    if (this.reconnect) clearTimeout(this.reconnect.timer);
+    this.reconnect = null;
+  }
+
+  /** End a connection attempt that did not reach the world. */
+  #stop(message) {
+    this.#clearTimers();
+    this.#cancelReconnect();
+    this.socket.close();
+    this.phase = 'idle';
+    this.#status(message);
+    this.authPanel.focusStart();
+  }
+
+  #leaveWorld() {
+    this.heartbeat.stop();
+    if (!this.inWorld) return false;
+    this.inWorld = false;
+    this.announcer.inWorld = false;
+    this.game.leave();
+    this.page.showConnect();
+    return true;
+  }
+
+  /** Disconnect button, double Escape, or a refusal while in the world. */
+  disconnect({ message = 'Disconnected.' } = {}) {
+    this.#clearTimers();
+    this.#cancelReconnect();
+    this.socket.close();
+    const wasInWorld = this.#leaveWorld();
+    this.phase = 'idle';
+    if (wasInWorld) this.audio.sample('logout');
+    this.#status(message);
+    this.authPanel.focusStart();
+  }
+
+  /** Log out button: forget the login everywhere, then disconnect. */
+  logout() {
+    this.settings.authUsername = '';
+    clearSessionCookie();
+    this.game.state.permissions = [];
+    if (this.socket.isOpen) this.socket.send(out.logout());
+    this.disconnect({ message: 'Logged out.' });
+    this.authPanel.refresh();
+    this.authPanel.focusStart();
+  }
+}

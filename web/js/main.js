@@ -1,0 +1,106 @@
+// Entry module: builds the client's parts, wires the page's buttons and keys to them,
+// and loads the help and changelog texts. Everything else lives in the modules it imports.
+import { Settings } from './settings.js';
+import { Announcer } from './announcer.js';
+import { AudioEngine } from './audio.js';
+import { GridRenderer } from './render.js';
+import { AuthPanel } from './auth-panel.js';
+import { SidePanel } from './side-panel.js';
+import { Game } from './game.js';
+import { Lifecycle } from './lifecycle.js';
+import { AudioSetup } from './audio-setup.js';
+import { fetchJson, helpLines, renderChangelog, renderHelpSection } from './help.js';
+import { checkSessionCookie } from './cookie-session.js';
+
+const CLIENT_VERSION = String(globalThis.CHGRID_WEB_VERSION || 'unknown');
+const $ = (id) => document.getElementById(id);
+
+const settings = new Settings(globalThis.localStorage);
+const announcer = new Announcer({ statusEl: $('status-region'), connectionEl: $('connection-status'), logEl: $('message-log') });
+const audio = new AudioEngine(settings);
+const canvas = $('grid-canvas');
+const renderer = new GridRenderer(canvas);
+const authPanel = new AuthPanel(document, settings);
+const sidePanel = new SidePanel(document);
+
+const page = {
+  showGame() {
+    $('game').hidden = false;
+    document.body.classList.add('in-world');
+    authPanel.show(false);
+    $('focus-grid-button').disabled = false;
+    canvas.focus();
+  },
+  showConnect() {
+    $('game').hidden = true;
+    document.body.classList.remove('in-world');
+    authPanel.show(true);
+    $('focus-grid-button').disabled = true;
+    sidePanel.reset();
+  },
+};
+
+let lifecycle = null;
+const game = new Game({
+  canvas,
+  renderer,
+  announcer,
+  audio,
+  settings,
+  ui: sidePanel,
+  send: (packet) => lifecycle.socket.send(packet),
+  onDisconnectRequest: () => lifecycle.disconnect(),
+});
+lifecycle = new Lifecycle({ announcer, authPanel, game, settings, audio, page, clientVersion: CLIENT_VERSION });
+const audioSetup = new AudioSetup(document, settings, audio);
+
+$('auth-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  lifecycle.connect();
+});
+$('logout-button').addEventListener('click', () => lifecycle.logout());
+$('logout-game-button').addEventListener('click', () => lifecycle.logout());
+$('disconnect-button').addEventListener('click', () => lifecycle.disconnect());
+$('focus-grid-button').addEventListener('click', () => canvas.focus());
+$('audio-setup-button').addEventListener('click', (event) => audioSetup.open(event.currentTarget));
+
+canvas.addEventListener('keydown', (event) => {
+  if (game.keydown(event)) {
+    event.preventDefault();
+    event.stopPropagation();
+  }
+});
+canvas.addEventListener('keyup', (event) => game.keyup(event));
+canvas.addEventListener('blur', () => game.blur());
+document.addEventListener('paste', (event) => {
+  if (document.activeElement !== canvas) return;
+  const text = event.clipboardData?.getData('text/plain') ?? '';
+  if (game.paste(text)) event.preventDefault();
+});
+
+$('client-version').textContent = CLIENT_VERSION;
+const updated = new URLSearchParams(globalThis.location.search).has('v');
+announcer.connection(updated
+  ? 'Client updated, please reconnect.'
+  : 'Welcome to the Chat Grid, your immersive audio playground. Configure your audio, then Log in or register to join the grid.');
+authPanel.focusStart();
+
+// A remembered login whose cookie is gone or expired shows the forms straight away.
+if (settings.authUsername) {
+  checkSessionCookie().then((verdict) => {
+    if (verdict !== 'invalid' || lifecycle.phase !== 'idle' || !settings.authUsername) return;
+    settings.authUsername = '';
+    authPanel.refresh();
+    announcer.connection('Your saved login has expired. Please log in again.');
+    authPanel.focusStart();
+  });
+}
+
+fetchJson('help.json').then((doc) => {
+  game.helpLines = helpLines(doc);
+  renderHelpSection($('help-content'), doc);
+});
+fetchJson('changelog.json').then((doc) => renderChangelog($('changelog'), doc));
+
+// A handle for debugging in the console and for the browser tests.
+globalThis.chgrid = { game, lifecycle, settings };

@@ -1,0 +1,74 @@
+// Announcement phrases built from world facts: distances, directions, user counts, lines
+// of the locate and list commands (client.md §4.1). Pure functions.
+
+const COMPASS = ['east', 'northeast', 'north', 'northwest', 'west', 'southwest', 'south', 'southeast'];
+
+/** Compass word from (dx, dy), y growing northward. */
+export function directionWord(dx, dy) {
+  if (dx === 0 && dy === 0) return 'here';
+  if (dx === 0) return dy > 0 ? 'directly north' : 'directly south';
+  if (dy === 0) return dx > 0 ? 'directly east' : 'directly west';
+  const angle = Math.atan2(dy, dx); // 0 = east, counter-clockwise
+  const sector = ((Math.round(angle / (Math.PI / 4)) % 8) + 8) % 8;
+  return COMPASS[sector];
+}
+
+export function euclidean(a, b) {
+  return Math.hypot(b.x - a.x, b.y - a.y);
+}
+
+/** "here", or "{d} square(s) {direction}" with d the rounded Euclidean distance. */
+export function distancePhrase(from, to) {
+  const dx = to.x - from.x;
+  const dy = to.y - from.y;
+  if (dx === 0 && dy === 0) return 'here';
+  const d = Math.round(Math.hypot(dx, dy));
+  return `${d} ${d === 1 ? 'square' : 'squares'} ${directionWord(dx, dy)}`;
+}
+
+export function coordinates(pos) {
+  return `${pos.x}, ${pos.y}`;
+}
+
+export function countPhrase(n, singular, plural = `${singular}s`) {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
+/** "{n} user(s): {names}" with own nickname first (key U). */
+export function usersLine(selfNickname, otherNicknames) {
+  const names = [selfNickname, ...otherNicknames];
+  return `${countPhrase(names.length, 'user')}: ${names.join(', ')}`;
+}
+
+/** "{nickname}, {distance phrase}, {x}, {y}" (key L). */
+export function locateLine(self, user) {
+  return `${user.nickname}, ${distancePhrase(self, user)}, ${coordinates(user)}`;
+}
+
+/** One entry of the user list (Shift+L): "{nickname}, volume {g}, {distance}, {x}, {y}". */
+export function userListEntry(self, user, volume) {
+  return `${user.nickname}, volume ${formatGain(volume)}, ${distancePhrase(self, user)}, ${coordinates(user)}`;
+}
+
+/** "{title} ({type label})" of an item. */
+export function itemLabel(item, typeLabel) {
+  return `${item.title} (${typeLabel || item.type})`;
+}
+
+/** One entry of the item list (Shift+I) and the locate-item line (I). */
+export function itemLine(self, item, typeLabel) {
+  return `${itemLabel(item, typeLabel)}, ${distancePhrase(self, item)}, ${coordinates(item)}`;
+}
+
+/** Gains are spoken with up to two decimals and no trailing zeros (1, 1.05, 0.5). */
+export function formatGain(value) {
+  return String(Math.round(value * 100) / 100);
+}
+
+/** What stepping onto a tile says: "{names}. {item labels}" or '' when the tile is empty. */
+export function tileContentsLine(userNames, itemLabels) {
+  const parts = [];
+  if (userNames.length) parts.push(userNames.join(', '));
+  if (itemLabels.length) parts.push(itemLabels.join(', '));
+  return parts.length ? `${parts.join('. ')}.` : '';
+}
