@@ -11,6 +11,11 @@ max delay, lost rebroadcasts and the server's CPU use.
 
     python bench/piano.py --listeners 50 --seconds 10
     python bench/piano.py --sweep 1,10,50,100,200
+    python bench/piano.py --inproc --sweep 1,10,50,100,200   # the room step alone
+
+``--inproc`` drives a RoomActor directly (no sockets, fake transport) and times each
+note's room step — from the room's inbox to its frames handed to the outbox — which
+isolates the server's own work from the network and from the measuring clients.
 """
 from __future__ import annotations
 
@@ -172,6 +177,29 @@ def run_once(listeners: int, seconds: float, workers: int) -> dict:
     }
 
 
+def run_inproc(listeners: int, notes: int = 2000) -> dict:
+    """Time the room step of ``notes`` live notes with ``listeners`` players in range."""
+    from tests.stateful_support import StatefulRoom
+
+    with tempfile.TemporaryDirectory() as tmp:
+        room = StatefulRoom(Path(tmp) / "data")
+        try:
+            for i in range(listeners + 1):
+                room.join(f"c{i}", i + 1, f"user{i}", last_x=TILE[0], last_y=TILE[1])
+            item_id = room.add("c0", "piano")["id"]
+            steps = []
+            for seq in range(notes):
+                data = {"itemId": item_id, "keyId": f"k{seq // 2}", "midi": 60, "on": seq % 2 == 0}
+                began = time.perf_counter()
+                room.proxy.handle("c0", "item_piano_note", data).get(timeout=10)
+                steps.append((time.perf_counter() - began) * 1000)
+                room.outbox.sent.clear()
+        finally:
+            room.close()
+    return {"listeners": listeners, "notes": notes, "p50_ms": percentile(steps, 0.5),
+            "p99_ms": percentile(steps, 0.99), "max_ms": max(steps)}
+
+
 def show(r: dict) -> None:
     print(
         f"N={r['listeners']:4d} listeners  {NOTES_PER_SECOND} notes/s ({r['packets']} packets)  "
@@ -188,10 +216,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sweep", default="", help="comma-separated listener counts, e.g. 1,10,50,100")
+    parser.add_argument("--inproc", action="store_true", help="time the room step alone (no sockets)")
     args = parser.parse_args()
     counts = [int(n) for n in args.sweep.split(",") if n.strip()] or [args.listeners]
     for n in counts:
-        show(run_once(n, args.seconds, args.workers))
+        if args.inproc:
+            r = run_inproc(n)
+            print(f"N={n:4d} listeners  room step per note (ask round trip): p50={r['p50_ms']:.3f} ms  "
+                  f"p99={r['p99_ms']:.3f} ms  max={r['max_ms']:.1f} ms  ({r['notes']} notes)", flush=True)
+        else:
+            show(run_once(n, args.seconds, args.workers))
 
 
 if __name__ == "__main__":

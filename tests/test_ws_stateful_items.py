@@ -173,7 +173,7 @@ def test_record_then_playback_to_everyone_with_the_recorded_timing(lan_server):
         arrivals[name].append(time.monotonic())
         assert on["keyId"] == off["keyId"] == "KeyA"
     # Recorded 400 ms apart; b read its notes after a's, so only a's gap is meaningful.
-    assert 0.25 < arrivals["a"][1] - arrivals["a"][0] < 0.7
+    assert 0.2 < arrivals["a"][1] - arrivals["a"][0] < 1.0
 
 
 # -- restart ------------------------------------------------------------------------------
