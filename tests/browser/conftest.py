@@ -23,6 +23,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--use-fake-ui-for-media-stream",
     "--use-fake-device-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
@@ -99,10 +100,29 @@ class ServerProcess:
         self.kill()
         self.start()
 
+    def create_admin(self, username: str, password: str) -> None:
+        """`chgrid admin create` on the data directory (run before start, same environment)."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ, CHGRID_AUTH_PBKDF2_ITERATIONS="1000", **self.extra_env)
+        done = subprocess.run(
+            [sys.executable, "-m", "chgrid", "admin", "create", "--data-dir", str(self.data_dir),
+             "--username", username, "--password", password],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "admin_account(username, password): create this admin before the server starts")
+
 
 @pytest.fixture
-def server(tmp_path):
+def server(request, tmp_path):
     proc = ServerProcess(free_port(), tmp_path / "data", tmp_path / "server.log")
+    admin = request.node.get_closest_marker("admin_account")
+    if admin:
+        proc.create_admin(*admin.args)
     proc.start()
     yield proc
     proc.stop()
@@ -223,8 +243,34 @@ class Player:
         self.page.keyboard.type(text)
         self.page.keyboard.press("Enter")
 
+    def place(self, x: int, y: int) -> None:
+        """Glide to a tile the way Enter in the user or item list does, and wait for the landing."""
+        self.page.evaluate("([x, y]) => chgrid.game.teleportTo({x, y}, 'Arrived.')", [x, y])
+        self.page.wait_for_function(
+            "([x, y]) => chgrid.game.state.self.x === x && chgrid.game.state.self.y === y && !chgrid.game.walker.teleporting",
+            arg=[x, y],
+        )
+
+    def sees(self, nickname: str, x: int, y: int) -> None:
+        """Wait until this page knows `nickname` is at x, y."""
+        self.page.wait_for_function(
+            "([n, x, y]) => [...chgrid.game.state.peers.values()].some(p => p.nickname === n && p.x === x && p.y === y)",
+            arg=[nickname, x, y],
+        )
+
+    def hook(self, method: str, *args):
+        """Call window.__chgridTest[method](...args) (pages opened with test_mode=True)."""
+        return self.page.evaluate("([m, args]) => window.__chgridTest[m](...args)", [method, list(args)])
+
     def dropped_packets(self) -> list[str]:
         return [line for line in self.console if "dropped server packet" in line or "pageerror" in line]
+
+    def audit(self, screen: str) -> None:
+        """axe-core audit of the page as it is now (menus and dialogs open); no violations."""
+        from axe_playwright_python.sync_playwright import Axe
+
+        results = Axe().run(self.page)
+        assert results.violations_count == 0, f"{screen}:\n{results.generate_report()}"
 
 
 @pytest.fixture
@@ -233,10 +279,11 @@ def new_player(browser, server):
     contexts = []
     players = []
 
-    def make(width: int = 1200, height: int = 900) -> Player:
+    def make(width: int = 1200, height: int = 900, test_mode: bool = False) -> Player:
+        """`test_mode` loads the page with ?test=1, which exposes window.__chgridTest."""
         context = browser.new_context(viewport={"width": width, "height": height})
         contexts.append(context)
-        player = Player(context.new_page(), server.url)
+        player = Player(context.new_page(), server.url + ("?test=1" if test_mode else ""))
         players.append(player)
         return player
 
@@ -264,14 +311,15 @@ class SocketUser:
     """A user driven straight over the websocket (to place items the client of part 1
     cannot add yet). Sends the spawn update_position like a client, so others see it."""
 
-    def __init__(self, server: ServerProcess, username: str, password: str = "correct-horse-1"):
+    def __init__(self, server: ServerProcess, username: str, password: str = "correct-horse-1", login: bool = False):
         import json
 
         import websocket
 
         self.json = json
         self.ws = websocket.create_connection(f"ws://127.0.0.1:{server.port}/ws", timeout=10)
-        self.ws.send(json.dumps({"type": "auth_register", "username": username, "password": password}))
+        kind = "auth_login" if login else "auth_register"
+        self.ws.send(json.dumps({"type": kind, "username": username, "password": password}))
         self.welcome = self.wait("welcome")
         player = self.welcome["player"]
         self.ws.send(json.dumps({"type": "update_position", "x": player["x"], "y": player["y"]}))
@@ -283,6 +331,9 @@ class SocketUser:
             if packet.get("type") == packet_type:
                 return packet
         raise AssertionError(f"no {packet_type} packet")
+
+    def send(self, packet: dict) -> None:
+        self.ws.send(self.json.dumps(packet))
 
     def add_item(self, item_type: str) -> dict:
         self.ws.send(self.json.dumps({"type": "item_add", "itemType": item_type}))

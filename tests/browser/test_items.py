@@ -1,5 +1,5 @@
 """Items placed by someone else show on the grid and can be located, listed and
-teleported to (adding and using items come with part 2)."""
+teleported to (adding, editing and using items: test_item_menus.py)."""
 from conftest import SocketUser
 
 
@@ -29,7 +29,8 @@ def test_locate_list_and_teleport_to_an_item(pair, server, artifacts):
         )
         alice.do("Shift+I", "1 item.")
         alice.do("Escape", "Exit item list mode.")
-        alice.do("d", "Picking up items is not available in this version yet.")
+        # someone else's item: a user may only carry their own, and the server says so
+        alice.do("d", "Not authorized to pick up this item.")
     finally:
         maker.close()
     alice.wait_for("maker has logged out.")

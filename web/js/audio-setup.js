@@ -30,6 +30,7 @@ export class AudioSetup {
     const option = select.selectedOptions[0];
     this.settings.setDevice(kind, option?.value || '', option?.value ? option.textContent : '');
     if (kind === 'output') this.audio.applyOutputDevice();
+    else this.audio.applyInputDevice();
     this.updateSummary();
   }
 

@@ -112,6 +112,11 @@ export class Game {
   handlePacket(packet) {
     if (!this.active) return;
     applyWorldPacket(this, packet);
+    this.sound?.handlePacket(packet); // voice, item sounds, radios, piano (sound-world.js)
+    // Open modes that follow the world (property list, admin menus) see each packet after it is applied.
+    for (const mode of [...this.modes]) {
+      if (this.modes.includes(mode)) mode.onPacket?.(packet);
+    }
     this.refresh();
   }
 

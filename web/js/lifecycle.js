@@ -189,7 +189,7 @@ export class Lifecycle {
     this.heartbeat.start();
     this.game.sendArrival();
     this.authPanel.refresh();
-    // Part 2: microphone set-up and WebRTC offers to welcome.users go here (client.md §6).
+    this.game.sound?.enterWorld(packet); // microphone, then voice to the peers in range (client.md §6)
     if (!reconnected) this.audio.sample('logon');
     if (!packet.uiDefinitions) this.game.say('Item schema missing from server. Item menus unavailable.');
     if (restarted) {

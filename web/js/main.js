@@ -6,11 +6,14 @@ import { AudioEngine } from './audio.js';
 import { GridRenderer } from './render.js';
 import { AuthPanel } from './auth-panel.js';
 import { SidePanel } from './side-panel.js';
+import { MenuPanel } from './menu-panel.js';
 import { Game } from './game.js';
 import { Lifecycle } from './lifecycle.js';
 import { AudioSetup } from './audio-setup.js';
 import { fetchJson, helpLines, renderChangelog, renderHelpSection } from './help.js';
 import { checkSessionCookie } from './cookie-session.js';
+import { SoundWorld } from './sound-world.js';
+import { installTestHook, isTestMode } from './test-hook.js';
 
 const CLIENT_VERSION = String(globalThis.CHGRID_WEB_VERSION || 'unknown');
 const $ = (id) => document.getElementById(id);
@@ -50,6 +53,11 @@ const game = new Game({
   ui: sidePanel,
   send: (packet) => lifecycle.socket.send(packet),
   onDisconnectRequest: () => lifecycle.disconnect(),
+});
+game.menuPanel = new MenuPanel(document); // the visible copy of the open item or admin menu
+// Voice, radios, emit loops, item sounds and the piano; ICE over loopback needs no STUN in tests.
+game.sound = new SoundWorld({
+  game, audio, settings, send: (packet) => lifecycle.socket.send(packet), ...(isTestMode() ? { iceServers: [] } : {}),
 });
 lifecycle = new Lifecycle({ announcer, authPanel, game, settings, audio, page, clientVersion: CLIENT_VERSION });
 const audioSetup = new AudioSetup(document, settings, audio);
@@ -104,3 +112,4 @@ fetchJson('changelog.json').then((doc) => renderChangelog($('changelog'), doc));
 
 // A handle for debugging in the console and for the browser tests.
 globalThis.chgrid = { game, lifecycle, settings };
+installTestHook(globalThis, { game, audio, sound: game.sound }); // only with ?test=1

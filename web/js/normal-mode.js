@@ -9,19 +9,16 @@ import { sanitizeNickname } from './text.js';
 import { TextEntryMode } from './text-entry-mode.js';
 import { ListMode } from './list-mode.js';
 import { HelpMode } from './help-mode.js';
+import { ITEM_COMMANDS } from './item-commands.js';
+import { ADMIN_COMMANDS } from './admin-menus.js';
+import { voiceCommands } from './voice-keys.js';
 
 const LAYER_COMMANDS = {
   layer_voice: ['voice', 'Voice'], layer_item: ['item', 'Item'], layer_media: ['media', 'Media'], layer_world: ['world', 'World'],
 };
 
 // Commands whose features arrive with items, voice and admin menus (part 2).
-const LATER = {
-  add_item: 'Adding items', edit_item: 'Editing items', inspect_item: 'Inspecting items',
-  pickup_drop: 'Picking up items', delete_item: 'Deleting items', use_item: 'Using items',
-  secondary_use_item: 'Using items', mic_gain: 'Microphone gain', mic_calibrate: 'Microphone calibration',
-  mute: 'Muting', loopback: 'Loopback', effect_menu: 'Voice effects', effect_level_down: 'Voice effects',
-  effect_level_up: 'Voice effects', admin_menu: 'The admin menu',
-};
+const LATER = {};
 
 export class NormalMode {
   constructor(game) {
@@ -216,6 +213,7 @@ export class NormalMode {
   output_mode() {
     const { settings } = this.game;
     settings.outputMode = settings.outputMode === 'mono' ? 'stereo' : 'mono';
+    this.game.audio.applyOutputMode();
     this.game.say(settings.outputMode === 'mono' ? 'Mono output.' : 'Stereo output.');
   }
 
@@ -230,10 +228,19 @@ export class NormalMode {
   }
 }
 
+// Item keys (item-commands.js) and the admin menu (admin-menus.js).
+for (const [command, run] of Object.entries({ ...ITEM_COMMANDS, ...ADMIN_COMMANDS })) {
+  NormalMode.prototype[command] = function itemOrAdminCommand() { run(this.game); };
+}
+
 for (const [command, [layer, word]] of Object.entries(LAYER_COMMANDS)) {
   NormalMode.prototype[command] = function toggleLayer() {
     const on = !this.game.settings.layers[layer];
     this.game.settings.setLayer(layer, on);
+    this.game.audio.applyLayers();
     this.game.say(`${word} layer ${on ? 'on' : 'off'}.`);
   };
 }
+
+// Microphone, mute, loopback and voice effect keys (voice-keys.js).
+Object.assign(NormalMode.prototype, voiceCommands);

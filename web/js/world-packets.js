@@ -2,6 +2,7 @@
 // renames, departures), chat, pong, nickname results, permissions and items. Each
 // handler reads the whole packet before changing anything, so nothing is half-applied.
 import { chatLine, chatSound, loggedInNickname } from './chat.js';
+import { adminMenuOpen, announceAdminResult } from './admin-menus.js';
 
 const UNKNOWN_NAME = 'Unknown user';
 
@@ -107,9 +108,21 @@ const handlers = {
   },
 
   item_action_result(game, p) {
+    if (game.sound?.pianoActionResult(p)) return; // spoken by piano mode with a blip or cancel tone
     if (p.message) game.record(p.message);
     game.audio.tone(p.ok ? 'confirm' : 'cancel');
+    game.sound?.useResultTone(p);
   },
+
+  // The open admin menus take their answers themselves (admin-menus.js); lists asked
+  // for by a menu that has since closed are dropped, results are still spoken.
+  admin_action_result(game, p) {
+    if (!adminMenuOpen(game)) announceAdminResult(game, p);
+  },
+
+  admin_roles_list() {},
+
+  admin_users_list() {},
 
   protocol_error(game, p) {
     console.warn(`chgrid: the server rejected a packet${p.packetType ? ` (${p.packetType})` : ''}: ${p.message}`);

@@ -19,6 +19,7 @@ export class WorldState {
     this.movementMaxStepsPerTick = 1;
     this.itemTypeLabels = new Map();
     this.itemTypeOrder = [];
+    this.uiDefinitions = null;
     this.adminActions = [];
     this.username = '';
     this.role = '';
@@ -43,6 +44,7 @@ export class WorldState {
     }
     this.items = new Map((welcome.items || []).map((entry) => [entry.id, entry]));
     const ui = welcome.uiDefinitions;
+    this.uiDefinitions = ui || null;
     this.itemTypeOrder = ui?.itemTypeOrder || [];
     this.itemTypeLabels = new Map((ui?.itemTypes || []).map((t) => [t.type, t.label || t.type]));
     this.adminActions = ui?.adminMenu?.actions || this.adminActions;

@@ -1,0 +1,58 @@
+// Timing of an item's emit loop (client.md §5.5): playback rate from speed and tempo, when
+// pitch is preserved, and where in its schedule a loop is at a given moment (initial
+// delay, then play, silence for the loop delay, play again …), so a runtime recreated
+// after walking out of and back into range carries on as if it had kept playing. Pure.
+
+function clamp(value, min, max) {
+  return Math.max(min, Math.min(max, value));
+}
+
+function control(value, fallback = 50) {
+  const n = Number(value);
+  return value === null || value === undefined || value === '' || !Number.isFinite(n) ? fallback : clamp(n, 0, 100);
+}
+
+/** 0 → 0.5×, 50 → 1×, 100 → 2×. */
+export function controlRate(value) {
+  const v = control(value);
+  return v <= 50 ? 0.5 + v / 100 : 1 + (v - 50) / 50;
+}
+
+/** {rate, preservesPitch} of the element for the item's emitSoundSpeed and emitSoundTempo. */
+export function emitPlayback(speed, tempo) {
+  const speedRate = controlRate(speed);
+  return {
+    rate: clamp(speedRate * controlRate(tempo), 0.25, 4),
+    preservesPitch: speedRate === 1,
+  };
+}
+
+/** A delay parameter in seconds (0–300), 0 when unreadable. */
+export function delaySeconds(value) {
+  const n = Number(value);
+  return Number.isFinite(n) ? clamp(n, 0, 300) : 0;
+}
+
+/**
+ * Where the loop is `elapsedMs` after its schedule started.
+ * @param {number} elapsedMs time since the anchor (the first runtime's start)
+ * @param {number} durationSec the sound's length in media seconds (Infinity or NaN: a stream)
+ * @param {{rate?: number, initialDelay?: number, loopDelay?: number}} timing
+ * @returns {{playing: boolean, offset: number, waitMs: number}} offset in media seconds
+ *   to start from when playing; otherwise how long until the next play
+ */
+export function emitPhase(elapsedMs, durationSec, { rate = 1, initialDelay = 0, loopDelay = 0 } = {}) {
+  const sinceStart = elapsedMs / 1000 - initialDelay;
+  if (sinceStart < 0) return { playing: false, offset: 0, waitMs: -sinceStart * 1000 };
+  if (!Number.isFinite(durationSec) || durationSec <= 0) return { playing: true, offset: 0, waitMs: 0 };
+  const playSec = durationSec / rate;
+  const cycle = playSec + loopDelay;
+  const inCycle = sinceStart % cycle;
+  if (inCycle < playSec) return { playing: true, offset: inCycle * rate, waitMs: 0 };
+  return { playing: false, offset: 0, waitMs: (cycle - inCycle) * 1000 };
+}
+
+/** What makes a loop's schedule restart from its anchor when it changes. */
+export function emitScheduleKey(url, timing) {
+  return JSON.stringify([url, timing.rate, timing.initialDelay, timing.loopDelay]);
+}
