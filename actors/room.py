@@ -126,7 +126,6 @@ class RoomActor(RoomStatefulItems, pykka.ThreadingActor):
             "teleport_complete": self._on_teleport_complete,
             "update_nickname": self._on_update_nickname,
             "chat_message": self._on_chat_message,
-            "ping": self._on_ping,
             "signal": self._on_signal,
         }
         self.init_items(item_registry, item_store)
@@ -360,9 +359,6 @@ class RoomActor(RoomStatefulItems, pykka.ThreadingActor):
         self.system_all(chat_rules.reboot_announcement(remainder))
         if self.on_reboot is not None:
             self.scheduler(chat_rules.REBOOT_DELAY_S, self.on_reboot)
-
-    def _on_ping(self, player: Player, data: dict) -> None:
-        self.send(player.client_id, "pong", {"clientSentAt": data["clientSentAt"]})
 
     def _on_signal(self, player: Player, data: dict) -> None:
         if "voice.send" not in player.permissions:

@@ -417,3 +417,21 @@ def test_fast_path_defers_int_subclasses_to_schema():
 def test_encode_rejects_unpaired_surrogates():
     with pytest.raises(OutboundPacketError):
         encode("chat_message", {"message": "bad \ud800", "system": True})
+
+
+def test_welcome_cached_ui_path_matches_schema_path_and_still_rejects():
+    from chgrid.protocol.outbound import dump_with_schema
+
+    welcome = make_welcome()
+    assert dump("welcome", welcome) == dump_with_schema("welcome", welcome)
+    assert list(dump("welcome", welcome)) == list(dump_with_schema("welcome", welcome))
+    # the ui part is now cached: a bad rest of the packet must still be refused
+    bad_body = make_welcome()
+    bad_body["player"]["x"] = "1"
+    with pytest.raises(OutboundPacketError):
+        dump("welcome", bad_body)
+    bad_ui = make_welcome()
+    bad_ui["uiDefinitions"]["itemTypes"][0]["label"] = None
+    bad_ui["uiDefinitions"]["itemTypes"][0]["editableProperties"] = "title"
+    with pytest.raises(OutboundPacketError):
+        dump("welcome", bad_ui)

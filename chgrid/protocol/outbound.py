@@ -16,6 +16,8 @@ The result is built in schema declaration order, i.e. the reference key order, w
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from marshmallow import Schema, ValidationError, missing
@@ -182,6 +184,13 @@ class WelcomeOut(OutboundSchema):
     uiDefinitions = Obj(UiDefinitionsSchema, required=True)
     serverInfo = Obj(ServerInfoSchema, required=True)
     auth = Obj(WelcomeAuthSchema, required=True)
+
+
+class _WelcomeBodyOut(WelcomeOut):
+    """``welcome`` without ``uiDefinitions``, for the cached path in :func:`dump`."""
+
+    class Meta:
+        exclude = ("uiDefinitions",)
 
 
 # --- world ----------------------------------------------------------------------------
@@ -382,11 +391,60 @@ def dump_with_schema(packet_type: str, payload: dict) -> dict:
     return packet
 
 
+_UI_SCHEMA = UiDefinitionsSchema()
+_WELCOME_BODY = _WelcomeBodyOut()
+_UI_CACHE: OrderedDict[str, dict] = OrderedDict()
+_UI_CACHE_SIZE = 32
+_UI_CACHE_LOCK = threading.Lock()
+
+
+def _dump_welcome(payload: dict) -> dict | None:
+    """``welcome`` with its ``uiDefinitions`` validated once per distinct value.
+
+    uiDefinitions is most of a welcome and the same for everyone (it varies only with
+    the admin menu), so validating it for every login cost milliseconds of the room's
+    time. The rest of the packet is validated every time. Returns None to let the full
+    schema path decide (and explain) anything unusual.
+    """
+    ui = payload.get("uiDefinitions")
+    try:
+        key = _encode_json(ui)
+    except (TypeError, ValueError):
+        return None
+    with _UI_CACHE_LOCK:
+        validated = _UI_CACHE.get(key)
+    if validated is None:
+        try:
+            validated = _UI_SCHEMA.load(ui)
+        except ValidationError:
+            return None
+        with _UI_CACHE_LOCK:
+            _UI_CACHE[key] = validated
+            while len(_UI_CACHE) > _UI_CACHE_SIZE:
+                _UI_CACHE.popitem(last=False)
+    body = {k: v for k, v in payload.items() if k not in ("uiDefinitions", "type")}
+    try:
+        loaded = _WELCOME_BODY.load(body)
+    except ValidationError:
+        return None
+    packet: dict = {"type": "welcome"}
+    for name in WelcomeOut._declared_fields:
+        if name == "uiDefinitions":
+            packet[name] = validated
+        elif name in loaded:
+            packet[name] = loaded[name]
+    return packet
+
+
 def dump(packet_type: str, payload: dict) -> dict:
     """Validate a server→client payload and return the wire packet (``type`` first).
 
     Raises :class:`OutboundPacketError` on any wire-rule violation.
     """
+    if packet_type == "welcome" and isinstance(payload, dict):
+        packet = _dump_welcome(payload)
+        if packet is not None:
+            return packet
     fast = fastpath.FAST_DUMPERS.get(packet_type)
     if fast is not None:
         packet = fast(payload)

@@ -123,6 +123,10 @@ class GridSocket(WebSocketHandler):
             await auth_flow.handle_auth_command(self, packet.type, packet.data)
         elif not self.authenticated:
             self.send_packet("auth_result", {"ok": False, "message": M.GAMEPLAY_BEFORE_AUTH})
+        elif packet.type == "ping":
+            # Answered here rather than by the room: a heartbeat measures the connection,
+            # and should not wait behind a busy room's queue.
+            self.send_packet("pong", {"clientSentAt": packet.data["clientSentAt"]})
         elif packet.type.startswith("admin_"):
             await admin_flow.handle_admin_packet(self, packet.type, packet.data)
         else:
