@@ -7,6 +7,7 @@ then rooms), then listen. Stop in reverse: stop listening, close sockets, stop r
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import ssl
@@ -126,6 +127,11 @@ class ChgridServer:
         ]
         for periodic in self._periodic:
             periodic.start()
+        # Everything built so far (modules, schemas, actors) lives as long as the
+        # process: freezing it keeps full garbage collections, which stop every thread,
+        # from rescanning it while players are connected.
+        gc.collect()
+        gc.freeze()
 
     async def _poll_account_events(self) -> None:
         """Notice role and ban changes made by ``chgrid admin`` from another process."""
