@@ -28,7 +28,6 @@ import sys
 import tomllib
 import typing
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -530,19 +529,19 @@ def load_or_create_secret(settings: Settings, environ: Mapping[str, str], log: l
 # --------------------------------------------------------------------------- web client
 
 def bundled_web_root() -> Path:
-    """The client shipped with chgrid: the installed ``chgrid_web`` package, else ``web/``."""
+    """The client shipped with chgrid: the installed ``chgrid_web`` package, else ``web/``.
+
+    ``web/`` has no ``__init__.py``, so ``chgrid_web`` is a namespace package; its search
+    locations are read directly because ``importlib.resources.files`` raises when an
+    editable install's finder adds a placeholder entry that is not a directory.
+    """
     try:
-        found = resources.files("chgrid_web")
-    except ModuleNotFoundError:
-        found = None
-    if isinstance(found, Path) and found.is_dir():
-        return found
-    if found is not None:
-        # web/ has no __init__.py, so an install is a namespace package (MultiplexedPath).
         spec = importlib.util.find_spec("chgrid_web")
-        for location in (spec.submodule_search_locations or []) if spec else []:
-            if Path(location).is_dir():
-                return Path(location)
+    except (ImportError, ValueError):
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(location) / "index.html").is_file():
+            return Path(location)
     checkout = Path(__file__).resolve().parent.parent / "web"
     if checkout.is_dir():
         return checkout
