@@ -30,17 +30,23 @@ class StreamHandler(http.server.BaseHTTPRequestHandler):
 
     requests: list[str] = []
 
+    stop = threading.Event()
+
     def do_GET(self):  # noqa: N802 (http.server's name)
         self.requests.append(self.path)
         body = (SOUNDS / "logon.ogg").read_bytes() + (SOUNDS / "notify.ogg").read_bytes()
         self.send_response(200)
         self.send_header("Content-Type", "audio/ogg")
-        self.send_header("Content-Length", str(len(body)))
         self.send_header("icy-name", "Test FM")
         if self.path.startswith("/cors/"):
             self.send_header("Access-Control-Allow-Origin", "*")
         self.end_headers()
-        self.wfile.write(body)
+        # Long enough (about half a minute) that the element is still playing when a
+        # slow run looks at it; two short files would end and pause it first.
+        for _ in range(15):
+            if self.stop.is_set():
+                break
+            self.wfile.write(body)
 
     def log_message(self, *args):
         pass
@@ -49,10 +55,13 @@ class StreamHandler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def stream_server():
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StreamHandler)
+    httpd.daemon_threads = True
     StreamHandler.requests = []
+    StreamHandler.stop.clear()
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    StreamHandler.stop.set()
     httpd.shutdown()
     httpd.server_close()
 
