@@ -135,6 +135,7 @@ class ChgridServer:
 
     async def _poll_account_events(self) -> None:
         """Notice role and ban changes made by ``chgrid admin`` from another process."""
+        from actors.account import AUTHORITY_EVENT_KINDS
         from chgrid.web.admin_flow import push_authority
         from chgrid.web.bridge import ask
 
@@ -144,9 +145,10 @@ class ChgridServer:
             log.exception("account event poll failed")
             return
         self._last_event_id = last
-        user_ids = sorted({e.user_id for e in events if e.user_id is not None})
-        if any(e.user_id is None for e in events):
-            user_ids = sorted({p["userId"] for r in self.ctx.rooms.values() for p in await ask(r.roster())})
+        # Only role, status and role-permission changes affect connected users; each is
+        # recorded per account (a role deletion records every moved account).
+        user_ids = sorted({e.user_id for e in events
+                           if e.kind in AUTHORITY_EVENT_KINDS and e.user_id is not None})
         if user_ids:
             await push_authority(self.ctx, user_ids)
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -145,6 +144,11 @@ def test_ban_closes_refuses_and_unban_restores(world):
 
 def test_cli_changes_reach_connected_users(world):
     server, admin, alice, bob, _, _ = world
+    # An account created from the command line changes nobody's permissions: no push.
+    done = admin_cli(server, "create", "--username", "carl", "--password", "carlpass123", "--role", "user")
+    assert done.returncode == 0, done.stderr + done.stdout
+    alice.expect("chat_message", message="bob has logged in.")
+    alice.nothing(3.0)
     done = admin_cli(server, "set-role", "bob", "editor")
     assert done.returncode == 0, done.stderr
     push = bob.expect("auth_permissions", timeout=15)

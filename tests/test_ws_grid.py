@@ -4,9 +4,8 @@ from __future__ import annotations
 import socket
 import time
 
-import pytest
 
-from tests.support import Client, ServerProcess, login, register
+from tests.support import Client, ServerProcess, register
 
 
 def test_connect_order_and_presence_between_three(server):

@@ -39,7 +39,7 @@ def test_whole_lifecycle_with_two_users(pair):
     assert item["title"] == "Dice" and item["useSound"] == "sounds/roll.ogg" and "carrierId" not in item
     assert item["display"]["carrierId"] == "none" and item["display"]["useSound"] == "roll.ogg"
     assert b.expect("item_upsert")["item"]["id"] == item["id"]
-    assert b.expect("chat_message")["message"] == f"anna placed Dice (dice) at 10, 10."
+    assert b.expect("chat_message")["message"] == "anna placed Dice (dice) at 10, 10."
     # update
     a.send({"type": "item_update", "itemId": item["id"], "title": " Big dice ", "params": {"sides": "20", "hacked": 1}})
     updated = a.expect("item_upsert")["item"]

@@ -1,6 +1,5 @@
 """In the world with two players: moving, nicknames, chat, ping, locating and listing
 users, teleporting, the help viewer and the message history."""
-import re
 
 USER_LINE = r"^{name}, (?:here|\d+ squares? [a-z ]+), (\d+), (\d+)$"
 
