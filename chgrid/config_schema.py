@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from chgrid.web.origins import is_origin
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 # Strict fields: TOML and flags already carry typed values, and environment strings are
@@ -98,10 +100,16 @@ class ServerSchema(_Section):
 class StorageSchema(_Section):
     data_dir = _text("a directory path", lambda v: v.strip() != "")
     database_url = _text("a Peewee database URL", _database_url_ok)
+    commit_wait_s = _seconds(0, inclusive=False)
 
 
 class WebSchema(_Section):
     root = _text("empty (the bundled client) or a directory path")
+    # A header value: no line breaks, printable ASCII (Tornado would refuse it at answer time).
+    content_security_policy = _text(
+        "'default' (the policy the bundled client needs), 'none' or empty (send no policy), "
+        "or a Content-Security-Policy header value in printable ASCII",
+        lambda v: all(" " <= c <= "~" for c in v))
 
 
 class TlsSchema(_Section):
@@ -115,7 +123,20 @@ class NetworkSchema(_Section):
     ping_interval_s = _seconds(0, inclusive=True)  # 0 turns websocket pings off
     ping_timeout_s = _seconds(0, inclusive=False)
     outbound_buffer_bytes = _int(1024)
+    unauthenticated_buffer_bytes = _int(1024)
+    inbound_buffer_bytes = _int(1024)
+    auth_timeout_s = _seconds(0, inclusive=False)
     trust_forwarded_for = _bool()
+    max_connections = _int(0)  # 0: derived from the descriptor limit
+    max_connections_per_ip = _int(0)  # 0: no per-address cap
+    http_header_timeout_s = _seconds(0, inclusive=False)
+    http_body_timeout_s = _seconds(0, inclusive=False)
+    allowed_origins = fields.List(
+        fields.String(validate=_predicate(is_origin)),
+        required=True,
+        metadata={"accepted": "a list of browser origins such as https://chat.example.org or "
+                              "http://127.0.0.1:8080 (scheme, host and optional port; no path)"},
+    )
 
 
 class LoggingSchema(_Section):
@@ -147,10 +168,24 @@ class RadioSchema(_Section):
     fetch_timeout_s = _seconds(0, inclusive=False)
 
 
+def _rate() -> fields.Float:
+    return _StrictFloat(required=True, validate=validate.Range(min=0, min_inclusive=False),
+                        metadata={"accepted": "a number of packets per second > 0"})
+
+
+class LimitsSchema(_Section):
+    chat_burst = _int(1)
+    chat_per_second = _rate()
+    actions_burst = _int(1)
+    actions_per_second = _rate()
+    piano_notes_burst = _int(1)
+    piano_notes_per_second = _rate()
+
+
 SECTION_SCHEMAS: dict[str, type[Schema]] = {
     "server": ServerSchema, "storage": StorageSchema, "web": WebSchema, "tls": TlsSchema,
     "network": NetworkSchema, "logging": LoggingSchema, "world": WorldSchema, "auth": AuthSchema,
-    "radio": RadioSchema,
+    "radio": RadioSchema, "limits": LimitsSchema,
 }
 
 

@@ -18,11 +18,16 @@ class ServerSettings:
 class StorageSettings:
     data_dir: str = "./chgrid-data"
     database_url: str = ""  # empty: sqlite:///<data_dir>/chgrid.db
+    # How long an acknowledged change (nickname, teleport, item) may wait for its commit
+    # before the sender is told it failed (and nothing changes).
+    commit_wait_s: float = 5.0
 
 
 @dataclass
 class WebSettings:
     root: str = ""  # empty: the bundled web/ client
+    # Sent on every HTTP answer; "default" is chgrid.web.headers.DEFAULT_CSP, "" sends none.
+    content_security_policy: str = "default"
 
 
 @dataclass
@@ -38,7 +43,16 @@ class NetworkSettings:
     ping_interval_s: float = 20.0
     ping_timeout_s: float = 20.0
     outbound_buffer_bytes: int = 4_000_000
+    unauthenticated_buffer_bytes: int = 65_536  # the outbound bound before login
+    inbound_buffer_bytes: int = 8_000_000  # frames waiting behind a slow auth command
+    auth_timeout_s: float = 30.0  # a connection not logged in by then is closed
     trust_forwarded_for: bool = False
+    max_connections: int = 0  # 0: derived from the descriptor limit minus a reserve
+    max_connections_per_ip: int = 256  # 0: no per-address cap
+    http_header_timeout_s: float = 10.0
+    http_body_timeout_s: float = 30.0
+    # Browser origins besides the server's own that may use the login cookie.
+    allowed_origins: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -70,6 +84,18 @@ class RadioSettings:
 
 
 @dataclass
+class LimitsSettings:
+    """Per-user flood control (chgrid.world.flood): a burst, then a sustained rate."""
+
+    chat_burst: int = 10
+    chat_per_second: float = 1.0
+    actions_burst: int = 20
+    actions_per_second: float = 2.0
+    piano_notes_burst: int = 120
+    piano_notes_per_second: float = 40.0
+
+
+@dataclass
 class Settings:
     """Every setting of a chgrid server. ``auth_secret`` comes only from the environment
     (``CHGRID_AUTH_SECRET``) or the generated secret file in the data dir; it is never
@@ -84,4 +110,5 @@ class Settings:
     world: WorldSettings = field(default_factory=WorldSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
     radio: RadioSettings = field(default_factory=RadioSettings)
+    limits: LimitsSettings = field(default_factory=LimitsSettings)
     auth_secret: str = field(default="", repr=False)
