@@ -21,6 +21,7 @@ sent as ``null``.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -39,6 +40,7 @@ __all__ = [
     "Obj",
     "ScalarValue",
     "check_json_value",
+    "encoded_size",
 ]
 
 NULL_MESSAGE = "Field may not be null."
@@ -193,17 +195,40 @@ def check_json_value(value: Any, depth: int = 0) -> str | None:
     return f"Not a JSON value ({type(value).__name__})."
 
 
+def encoded_size(value: Any) -> int:
+    """UTF-8 bytes of ``value`` as the server encodes it (compact, non-ASCII kept).
+
+    Lone surrogates count as three bytes each (``surrogatepass``) so the size of any
+    loaded value can be measured; they are refused elsewhere.
+    """
+    text = _SIZE_ENCODER.encode(value)
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+# The same settings as the outbound encoder, so the bound is what relaying costs.
+_SIZE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 class JsonObject(_StrictMixin, fields.Field):
     """A free-form JSON object, returned as given.
 
     ``deep=True`` (outbound) additionally checks that every nested value is plain JSON
-    data; inbound objects come from ``json.loads`` and need no such check.
+    data; inbound objects come from the frame decoder, which already refuses non-finite
+    numbers and deep nesting (framejson.py), and need no such check.  ``max_bytes``
+    (inbound objects that are relayed to others) bounds the encoded size.
     """
 
-    default_error_messages = {"invalid": "Not a valid object."}
+    default_error_messages = {
+        "invalid": "Not a valid object.",
+        "too_large": "Encoded size must be at most {max_bytes} bytes.",
+    }
 
-    def __init__(self, *args: Any, deep: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, deep: bool = False, max_bytes: int | None = None,
+                 **kwargs: Any) -> None:
         self.deep = deep
+        self.max_bytes = max_bytes
         super().__init__(*args, **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dict:
@@ -213,6 +238,8 @@ class JsonObject(_StrictMixin, fields.Field):
             problem = check_json_value(value)
             if problem is not None:
                 raise ValidationError(problem)
+        if self.max_bytes is not None and encoded_size(value) > self.max_bytes:
+            raise self.make_error("too_large", max_bytes=self.max_bytes)
         return value
 
 

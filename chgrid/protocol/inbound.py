@@ -6,7 +6,11 @@ Limits come from protocol.md §4.  Rules shared by every inbound schema:
 * integers accept JSON integers and integral floats, nothing else (see fields.py);
 * strings accept only strings, booleans only ``true``/``false``;
 * nullable optional fields load as ``None`` when null or absent;
-* lengths count code points (Python ``len``), as the spec asks.
+* lengths count code points (Python ``len``), as the spec asks;
+* the frame as a whole holds only finite numbers and nests at most 64 levels
+  (framejson.py), and free-form objects relayed to others (``signal.sdp``/``ice``,
+  ``item_update.params``) encode to at most 64 KiB each: whatever is derived from a
+  valid frame can always be encoded and relayed.
 
 A frame that fails any rule raises :class:`ProtocolError` with a message naming the
 packet type and field; the caller answers with ``protocol_error`` and changes nothing.
@@ -14,7 +18,6 @@ packet type and field; the caller answers with ``protocol_error`` and changes no
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -24,14 +27,14 @@ from marshmallow.validate import Length, OneOf, Range
 
 from .errors import ProtocolError, format_errors
 from .fields import JsonObject, StrictBoolean, StrictInteger, StrictList, StrictString
+from .framejson import decode_text, load_frame, safe_text, short_text
 
-__all__ = ["Inbound", "parse_frame", "INBOUND_SCHEMAS", "INBOUND_TYPES"]
+__all__ = [
+    "Inbound", "parse_frame", "INBOUND_SCHEMAS", "INBOUND_TYPES", "MAX_RELAYED_OBJECT_BYTES",
+]
 
 ADMIN_USERS_LIST_ACTIONS = ("set_role", "ban", "unban")
 PIANO_RECORDING_ACTIONS = ("toggle_record", "stop_record", "playback", "stop_playback")
-
-# Echoing a 2 MB bogus type back in the error text would be silly.
-_MAX_ECHOED_TYPE = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +62,14 @@ def _int(*validators: Any) -> StrictInteger:
     return StrictInteger(required=True, integral_float=True, validate=list(validators))
 
 
-def _nullable_object() -> JsonObject:
-    return JsonObject(load_default=None)
+# Free-form objects relayed to other users (signal sdp/ice, item params): bounded in
+# encoded size.  A real session description, even with many media sections and all
+# candidates inline, stays well under 20 KB; item params are a handful of scalars.
+MAX_RELAYED_OBJECT_BYTES = 64 * 1024
+
+
+def _relayed_object() -> JsonObject:
+    return JsonObject(load_default=None, max_bytes=MAX_RELAYED_OBJECT_BYTES)
 
 
 _USERNAME = Length(min=1, max=128)
@@ -134,8 +143,8 @@ class AdminUserUnbanIn(InboundSchema):
 class SignalIn(InboundSchema):
     targetId = _str()
     # Opaque WebRTC descriptions; the server relays them without looking inside.
-    sdp = _nullable_object()
-    ice = _nullable_object()
+    sdp = _relayed_object()
+    ice = _relayed_object()
 
 
 class UpdatePositionIn(InboundSchema):
@@ -199,7 +208,7 @@ class ItemUpdateIn(InboundSchema):
     itemId = _str()
     # 81+ characters drops the packet; blank is a handler-level error reply.
     title = _nullable_str(Length(max=80))
-    params = _nullable_object()
+    params = _relayed_object()
 
 
 class ItemPianoNoteIn(InboundSchema):
@@ -256,13 +265,6 @@ INBOUND_TYPES: frozenset[str] = frozenset(INBOUND_SCHEMAS)
 _SURROGATE_HINT = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}|[\ud800-\udfff]")
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
-
-
 def _find_surrogate(value: Any, path: str) -> str | None:
     if isinstance(value, str):
         try:
@@ -285,37 +287,19 @@ def _find_surrogate(value: Any, path: str) -> str | None:
     return None
 
 
-def _safe(text: str) -> str:
-    """``text`` with unpaired surrogates replaced, so it can be echoed in an error."""
-    return text.encode("utf-8", "replace").decode("utf-8")
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= _MAX_ECHOED_TYPE else text[:_MAX_ECHOED_TYPE] + "…"
+# Kept as names of this module: the surrogate check and error texts use them.
+_safe = safe_text
+_short = short_text
 
 
 def decode_json(raw: str | bytes) -> tuple[Any, str]:
-    """Decode one frame to ``(JSON value, text)`` or raise :class:`ProtocolError`."""
-    if isinstance(raw, (bytes, bytearray, memoryview)):
-        try:
-            text = bytes(raw).decode("utf-8")
-        except UnicodeDecodeError:
-            raise ProtocolError("Frame is not valid UTF-8.") from None
-    elif isinstance(raw, str):
-        text = raw
-    else:
-        raise ProtocolError("Frame is not valid JSON.")
-    try:
-        return _DECODER.decode(text), text
-    except json.JSONDecodeError as exc:
-        raise ProtocolError(
-            f"Frame is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})."
-        ) from None
-    except ValueError as exc:
-        # NaN/Infinity, or an integer beyond Python's digit limit.
-        raise ProtocolError(f"Frame is not valid JSON ({exc}).") from None
-    except RecursionError:
-        raise ProtocolError("Frame is not valid JSON (nested too deeply).") from None
+    """Decode one frame to ``(JSON value, text)`` or raise :class:`ProtocolError`.
+
+    Non-finite numbers and nesting deeper than ``framejson.MAX_DEPTH`` are refused
+    here, so nothing relayed from a valid frame can fail to encode later.
+    """
+    text = decode_text(raw)
+    return load_frame(text), text
 
 
 def parse_frame(raw: str | bytes) -> Inbound:
@@ -334,8 +318,9 @@ def parse_frame(raw: str | bytes) -> Inbound:
         raise ProtocolError("Packet type must be a string.")
     schema = INBOUND_SCHEMAS.get(packet_type)
     if schema is None:
-        packet_type = _safe(packet_type)
-        raise ProtocolError(f"Unknown packet type: {_short(packet_type)}", packet_type)
+        # Echoed shortened in both places: a 2 MB bogus type must not cost a 4 MB reply.
+        packet_type = _short(_safe(packet_type))
+        raise ProtocolError(f"Unknown packet type: {packet_type}", packet_type)
     try:
         data = schema.load(value)
     except ValidationError as exc:
