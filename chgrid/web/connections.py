@@ -7,6 +7,9 @@ socket write. Each broadcast is framed once (``chgrid.web.frames``) and the same
 to every recipient, each write with its own error handling, so one broken or slow
 socket never stops a broadcast. Each connection has a bounded outbound buffer: a client
 that cannot keep up is closed with a clear reason instead of growing server memory.
+The bound itself is enforced by the connection's ``write_raw`` (``GridSocket``), the one
+path for every byte it is sent, direct replies included; the registry's own check after
+each write only backs up a writable that does not enforce one.
 """
 from __future__ import annotations
 

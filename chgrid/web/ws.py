@@ -4,27 +4,39 @@ Frames are handled strictly in arrival order by one consumer coroutine per conne
 so an auth command that waits for hashing or the database holds back the packets that
 came after it (protocol.md §2). Gameplay packets are told to the room and never waited
 for.
+
+Every connection is bounded (issue 11): the bytes queued to it, direct replies and room
+deliveries alike, pass through ``write_raw`` and count against one limit (tighter before
+login); the frames waiting in its inbox are bounded in count and bytes; and a connection
+that has not authenticated within ``network.auth_timeout_s`` is closed.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import uuid
 
+from tornado.ioloop import IOLoop
 from tornado.iostream import StreamClosedError
 from tornado.websocket import WebSocketHandler
 
 from chgrid.auth import messages as M
 from chgrid.protocol import ProtocolError, encode, parse_frame
-from chgrid.web import admin_flow, auth_flow
+from chgrid.web import admin_flow, auth_flow, cookie_renewal, origins
+from chgrid.web.connections import SLOW_CONSUMER_CODE, SLOW_CONSUMER_REASON
 from chgrid.web.context import ServerContext
 from chgrid.web.frames import text_frame
+from chgrid.web.wsprotocol import INVALID_UTF8_CODE, INVALID_UTF8_REASON, strict_protocol
 
 log = logging.getLogger(__name__)
 
 AUTH_COMMANDS = frozenset({"auth_register", "auth_login", "auth_resume", "auth_logout"})
 COOKIE_NAME = "chgrid_session_token"
 QUEUE_LIMIT = 256  # inbound frames waiting behind a slow auth command
+POLICY_VIOLATION = 1008
+INBOX_FULL_REASON = "Too many packets waiting."
+AUTH_TIMEOUT_REASON = "Authentication timed out."
 
 
 def cookie_token(header: str | None) -> str:
@@ -48,15 +60,33 @@ class GridSocket(WebSocketHandler):
         self.token = ""
         self.closed = False
         self.ip = ""
-        self._pending_bytes = 0
+        self._pending_bytes = 0  # handed to the stream, not yet on the socket
         self._inbox: asyncio.Queue | None = None
+        self._inbox_bytes = 0  # memory held by the frames in the inbox
+        self._auth_deadline = None  # IOLoop timeout handle until authenticated
         self._consumer: asyncio.Task | None = None
+        self._cookie_token = ""
 
     def check_origin(self, origin: str) -> bool:
         return True  # protocol.md §1.3: any Origin, including none
 
     def get_compression_options(self):
         return None
+
+    def get_websocket_protocol(self):
+        # Tornado's protocol, except that invalid UTF-8 closes with 1007 (issue 11).
+        return strict_protocol(self, lambda: self.close_with(INVALID_UTF8_CODE, INVALID_UTF8_REASON))
+
+    def prepare(self) -> None:
+        # Before the handshake answer: a login cookie counts only from no Origin or a
+        # trusted one (a same-site page of another port must not resume; issue 11), and
+        # an honoured cookie is renewed in the 101 answer (see chgrid.web.cookie_renewal).
+        token = cookie_token(self.request.headers.get("Cookie"))
+        if token and origins.request_trusted(self.request, self.ctx.settings.network):
+            self._cookie_token = token
+            renewal = cookie_renewal.renewal_header(token, self.ctx.tls, self.request.headers)
+            if renewal:
+                self.set_header("Set-Cookie", renewal)
 
     def open(self, *args, **kwargs) -> None:
         # Small frames must leave at once: Nagle's algorithm against the peer's delayed
@@ -65,8 +95,19 @@ class GridSocket(WebSocketHandler):
         self.ip = self._remote_ip()
         self.ctx.connections.add(self)
         self._inbox = asyncio.Queue()
-        token = cookie_token(self.request.headers.get("Cookie"))
-        self._consumer = asyncio.ensure_future(self._consume(token))
+        self._auth_deadline = IOLoop.current().call_later(
+            self.ctx.settings.network.auth_timeout_s, self._auth_timed_out)
+        self._consumer = asyncio.ensure_future(self._consume(self._cookie_token))
+
+    def _auth_timed_out(self) -> None:
+        self._auth_deadline = None
+        if not self.authenticated:
+            self.close_with(POLICY_VIOLATION, AUTH_TIMEOUT_REASON)
+
+    def _cancel_auth_deadline(self) -> None:
+        if self._auth_deadline is not None:
+            IOLoop.current().remove_timeout(self._auth_deadline)
+            self._auth_deadline = None
 
     def _remote_ip(self) -> str:
         if self.ctx.settings.network.trust_forwarded_for:
@@ -81,9 +122,18 @@ class GridSocket(WebSocketHandler):
     def on_message(self, message: str | bytes) -> None:
         if self._inbox is None or self.closed:
             return
-        if self._inbox.qsize() >= QUEUE_LIMIT:
-            self.close_with(1008, "Too many packets waiting.")
+        # sys.getsizeof is the memory the frame holds (a str of non-ASCII text takes 2 or 4
+        # bytes a character). One frame is always taken when the inbox is empty, so a
+        # limit below max_message_bytes cannot refuse every large message.
+        size = sys.getsizeof(message)
+        queued = self._inbox.qsize()
+        if queued >= QUEUE_LIMIT or (
+                queued and self._inbox_bytes + size > self.ctx.settings.network.inbound_buffer_bytes):
+            log.info("closing %s from %s: %d frames (%d bytes) waiting",
+                     self.client_id, self.ip, queued, self._inbox_bytes)
+            self.close_with(POLICY_VIOLATION, INBOX_FULL_REASON)
             return
+        self._inbox_bytes += size
         self._inbox.put_nowait(message)
 
     async def _consume(self, token: str) -> None:
@@ -94,8 +144,9 @@ class GridSocket(WebSocketHandler):
                 self._send_auth_required()
             while not self.closed:
                 raw = await self._inbox.get()
-                if raw is None:
+                if raw is None or self.closed:
                     break
+                self._inbox_bytes -= sys.getsizeof(raw)
                 await self._handle(raw)
         except asyncio.CancelledError:
             pass
@@ -136,6 +187,7 @@ class GridSocket(WebSocketHandler):
 
     def bind(self, grant) -> None:
         self.authenticated = True
+        self._cancel_auth_deadline()
         self.user_id = grant.user_id
         self.username = grant.username
         self.token = grant.token
@@ -145,14 +197,28 @@ class GridSocket(WebSocketHandler):
     def send_packet(self, packet_type: str, payload: dict) -> None:
         self.write_raw(text_frame(encode(packet_type, payload)))
 
+    def outbound_limit(self) -> int:
+        """Bytes that may wait for this connection's socket: tighter before login, since
+        an anonymous peer costs nothing to open."""
+        net = self.ctx.settings.network
+        return net.outbound_buffer_bytes if self.authenticated else net.unauthenticated_buffer_bytes
+
     def write_raw(self, data: bytes) -> int:
         """Write complete, pre-built frames; returns the bytes not yet on the socket.
 
         Frames are built once per broadcast by the registry, so this goes straight to
         the connection's stream instead of through ``write_message``'s per-call framing.
+        Every byte queued for the connection passes here: what would take the bytes
+        waiting past ``outbound_limit`` is not queued and the connection is closed (1008).
         """
         conn = self.ws_connection
         if self.closed or conn is None or conn.is_closing():
+            return 0
+        if self._pending_bytes + len(data) > self.outbound_limit():
+            log.info("closing %s from %s with %d: %d bytes waiting to be sent, limit %d",
+                     self.client_id, self.ip, SLOW_CONSUMER_CODE, self._pending_bytes,
+                     self.outbound_limit())
+            self.close_with(SLOW_CONSUMER_CODE, SLOW_CONSUMER_REASON)
             return 0
         try:
             future = conn.stream.write(data)
@@ -181,8 +247,14 @@ class GridSocket(WebSocketHandler):
         if self.closed:
             return
         self.closed = True
+        self._cancel_auth_deadline()
         self.ctx.connections.remove(self.client_id)
         if self._inbox is not None:
+            # Drop what is still waiting (up to inbound_buffer_bytes) now rather than
+            # with the handler, and wake the consumer so it ends.
+            while not self._inbox.empty():
+                self._inbox.get_nowait()
+            self._inbox_bytes = 0
             self._inbox.put_nowait(None)
         if self.authenticated:
             self.ctx.room.leave(self.client_id)
