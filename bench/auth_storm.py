@@ -125,7 +125,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         # The default hashing cost: the test-only low iteration count is removed.
-        server = ServerProcess(Path(tmp) / "data", env={"CHGRID_AUTH_PBKDF2_ITERATIONS": "600000"}).start()
+        # Every client is on loopback: no per-IP connection cap.
+        env = {"CHGRID_AUTH_PBKDF2_ITERATIONS": "600000", "CHGRID_NETWORK_MAX_CONNECTIONS_PER_IP": "0"}
+        server = ServerProcess(Path(tmp) / "data", env=env).start()
         try:
             asyncio.run(storm(server.ws_url, args.logins))
         finally:

@@ -18,6 +18,8 @@ import pykka
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop, PeriodicCallback
 
+from chgrid.web.limits import derived_max_connections, raise_nofile_limit
+
 from chgrid import __version__
 from chgrid.settings import Settings
 from chgrid.timing import SystemClock
@@ -93,8 +95,11 @@ class ChgridServer:
             outbox = Outbox(connections.submit)
             ref = RoomActor.start(
                 name, world, account, outbox, self.clock, scheduler,
-                item_registry=registry, item_store=ItemStore(registry=registry, grid=name),
+                item_registry=registry,
+                item_store=ItemStore(registry=registry, grid=name,
+                                     lock_wait_s=settings.storage.commit_wait_s),
                 on_reboot=self.request_stop, radio_settings=settings.radio,
+                limits=settings.limits, commit_wait_s=settings.storage.commit_wait_s,
             )
             ref.proxy().roster().get(timeout=60)  # barrier: the room has loaded
             self._room_refs.append(ref)
@@ -107,14 +112,14 @@ class ChgridServer:
             version=version, started_monotonic=world.started_monotonic,
             tls=bool(settings.tls.cert_file), dummy_hash=dummy_hash,
         )
-        app = make_app(self.ctx, web_root)
+        from chgrid.web.http import HEALTH_TOKEN_ENV
+
+        app = make_app(self.ctx, web_root, health_token=(_environ().get(HEALTH_TOKEN_ENV) or "").strip())
         ssl_ctx = None
         if settings.tls.cert_file:
             ssl_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             ssl_ctx.load_cert_chain(settings.tls.cert_file, settings.tls.key_file)
-        self._http = HTTPServer(
-            app, ssl_options=ssl_ctx, max_body_size=settings.network.max_message_bytes
-        )
+        self._http = self._listener(app, ssl_ctx)
         self._http.listen(settings.server.port, settings.server.host)
         scheme = "wss" if ssl_ctx else "ws"
         log.info(
@@ -132,6 +137,29 @@ class ChgridServer:
         # from rescanning it while players are connected.
         gc.collect()
         gc.freeze()
+
+    def _listener(self, app, ssl_ctx) -> HTTPServer:
+        """The HTTP server with descriptor-aware connection caps and request timeouts."""
+        from chgrid.web.headers import resolve_csp, static_headers
+        from chgrid.web.listener import GuardedHTTPServer
+
+        net = self.settings.network
+        before, soft, hard = raise_nofile_limit()
+        total = net.max_connections or derived_max_connections(soft)
+        per_ip = net.max_connections_per_ip
+        log.info("descriptor limit: soft %s (was %s), hard %s; connection cap %d total, %s per IP",
+                 _limit_text(soft), _limit_text(before), _limit_text(hard), total, per_ip or "no cap")
+        if per_ip and net.trust_forwarded_for:
+            # Behind a proxy every TCP peer is the proxy: a per-address cap would cap everyone.
+            log.info("network.trust_forwarded_for is on: the per-IP connection cap is not applied")
+            per_ip = 0
+        csp = resolve_csp(self.settings.web.content_security_policy)
+        return GuardedHTTPServer(
+            app, ssl_options=ssl_ctx, max_body_size=net.max_message_bytes,
+            idle_connection_timeout=net.http_header_timeout_s, body_timeout=net.http_body_timeout_s,
+            max_connections=total, max_connections_per_ip=per_ip,
+            refusal_headers=static_headers(csp, tls=False),
+        )
 
     async def _poll_account_events(self) -> None:
         """Notice role and ban changes made by ``chgrid admin`` from another process."""
@@ -182,6 +210,12 @@ class ChgridServer:
             log.error("actors still running after shutdown: %s", leftovers)
             pykka.ActorRegistry.stop_all()
         log.info("chgrid stopped")
+
+
+def _limit_text(value: int) -> str:
+    import resource
+
+    return "unlimited" if value == resource.RLIM_INFINITY else str(value)
 
 
 def _environ():

@@ -23,6 +23,7 @@ from chgrid.protocol import validate_outbound
 ROOT = Path(__file__).resolve().parents[1]
 TEST_ITERATIONS = "1000"
 TEST_SECRET = "test-secret-not-for-production-0123456789abcdef"
+TEST_HEALTH_TOKEN = "test-health-token-0123456789"
 
 
 def free_port() -> int:
@@ -34,8 +35,9 @@ def free_port() -> int:
 class ServerProcess:
     """A chgrid server subprocess."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, extra_args=(), env=None):
+    def __init__(self, data_dir: Path, port: int | None = None, extra_args=(), env=None, preexec_fn=None):
         self.data_dir = Path(data_dir)
+        self.preexec_fn = preexec_fn  # e.g. lower resource limits in the child
         self.port = port or free_port()
         self.extra_args = list(extra_args)
         self.env = dict(os.environ)
@@ -43,6 +45,7 @@ class ServerProcess:
             {
                 "CHGRID_AUTH_PBKDF2_ITERATIONS": TEST_ITERATIONS,
                 "CHGRID_AUTH_SECRET": TEST_SECRET,
+                "CHGRID_HEALTH_TOKEN": TEST_HEALTH_TOKEN,
                 "PYTHONUNBUFFERED": "1",
             }
         )
@@ -64,7 +67,7 @@ class ServerProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "chgrid", "serve", "--port", str(self.port),
              "--data-dir", str(self.data_dir), *self.extra_args],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=self.preexec_fn,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -100,7 +103,10 @@ class ServerProcess:
             self.proc.wait()
 
     def health(self) -> dict:
-        with urllib.request.urlopen(self.http_url + "/healthz", timeout=5) as resp:
+        """The full /healthz figures (asked with the operator token)."""
+        request = urllib.request.Request(self.http_url + "/healthz",
+                                         headers={"Authorization": f"Bearer {TEST_HEALTH_TOKEN}"})
+        with urllib.request.urlopen(request, timeout=5) as resp:
             return json.loads(resp.read())
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from tornado.routing import Matcher, PathMatches, Rule
-from tornado.web import Application, StaticFileHandler
+from tornado.web import Application, HTTPError, StaticFileHandler
 
 from chgrid.web.context import ServerContext
+from chgrid.web.headers import resolve_csp, security_transform
 from chgrid.web.http import HealthHandler, SessionCookieHandler
 from chgrid.web.ws import GridSocket
 
@@ -26,18 +27,51 @@ class WebsocketUpgrade(Matcher):
 
 
 class ClientFiles(StaticFileHandler):
-    """The static client; revalidated on every load so a new version is picked up."""
+    """The static client; revalidated on every load so a new version is picked up.
+
+    A path no file could have (NUL or other control characters) is a 400 and one
+    outside the web root a 404, so odd requests never reach the filesystem calls that
+    would raise (``embedded null byte``) and answer 500 with a traceback.
+    """
+
+    def parse_url_path(self, url_path: str) -> str:
+        if any(ord(c) < 0x20 or ord(c) == 0x7F for c in url_path):
+            raise HTTPError(400)
+        return super().parse_url_path(url_path)
+
+    @classmethod
+    def get_absolute_path(cls, root: str, path: str) -> str:
+        try:
+            return super().get_absolute_path(root, path)
+        except HTTPError as err:
+            raise _not_found(err) from None
+        except (ValueError, OSError):
+            raise HTTPError(404) from None
+
+    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+        try:
+            return super().validate_absolute_path(root, absolute_path)
+        except HTTPError as err:
+            raise _not_found(err) from None
+        except (ValueError, OSError):
+            raise HTTPError(404) from None
 
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "no-cache")
 
 
-def make_app(ctx: ServerContext, web_root: Path) -> Application:
+def _not_found(err: HTTPError) -> HTTPError:
+    """A 403 "not in root" tells a prober the path escaped the root: answer as for any
+    missing file instead (and without Tornado's warning naming the path)."""
+    return HTTPError(404) if err.status_code == 403 else err
+
+
+def make_app(ctx: ServerContext, web_root: Path, health_token: str = "") -> Application:
     net = ctx.settings.network
     rules = [
         Rule(WebsocketUpgrade(), GridSocket, {"ctx": ctx}),
         Rule(PathMatches(r".*/auth/session/(set|clear|check)"), SessionCookieHandler, {"ctx": ctx}),
-        Rule(PathMatches(r"/healthz"), HealthHandler, {"ctx": ctx}),
+        Rule(PathMatches(r"/healthz"), HealthHandler, {"ctx": ctx, "token": health_token}),
         Rule(PathMatches(r"/ws"), GridSocket, {"ctx": ctx}),
         Rule(
             PathMatches(r"/(.*)"),
@@ -51,4 +85,6 @@ def make_app(ctx: ServerContext, web_root: Path) -> Application:
         websocket_ping_interval=net.ping_interval_s,
         websocket_ping_timeout=net.ping_timeout_s,
         compress_response=False,
+        # Every answer, the default 404 and the websocket 101 included, passes here.
+        transforms=[security_transform(resolve_csp(ctx.settings.web.content_security_policy), ctx.tls)],
     )

@@ -1,12 +1,14 @@
 """Plain HTTP endpoints: the login-cookie helpers (auth.md §8) and ``/healthz``."""
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 
 from tornado.web import RequestHandler
 
 from chgrid import __version__
+from chgrid.web import origins
 from chgrid.web.bridge import ask
 from chgrid.web.context import ServerContext
 from chgrid.web.ws import COOKIE_NAME, cookie_token
@@ -16,6 +18,8 @@ log = logging.getLogger(__name__)
 COOKIE_MAX_AGE = 1_209_600
 CLIENT_HEADER = "X-Chgrid-Auth-Client"
 COOKIE_IDENTITY = "cookie"
+# The operator token that unlocks /healthz figures: a secret, so environment only, never logged.
+HEALTH_TOKEN_ENV = "CHGRID_HEALTH_TOKEN"
 
 
 class SessionCookieHandler(RequestHandler):
@@ -43,6 +47,9 @@ class SessionCookieHandler(RequestHandler):
         self.finish(body)
 
     async def get(self, action: str) -> None:
+        if not origins.request_trusted(self.request, self.ctx.settings.network):
+            self._reply(403, "origin not allowed")  # a same-site page of another origin
+            return
         if self.request.headers.get(CLIENT_HEADER, "").strip() != "1":
             self._reply(400, "missing client header")
             return
@@ -86,16 +93,32 @@ class SessionCookieHandler(RequestHandler):
         return True
 
 
-class HealthHandler(RequestHandler):
-    """``GET /healthz``: liveness plus a few figures for operators."""
+def bearer_matches(header: str | None, token: str) -> bool:
+    """Whether an ``Authorization`` header is ``Bearer <token>``; constant-time, and
+    never true when no token is configured."""
+    if not token or not header or header[:7].lower() != "bearer ":
+        return False
+    return hmac.compare_digest(header[7:].strip().encode("utf-8", "replace"), token.encode("utf-8"))
 
-    def initialize(self, ctx: ServerContext) -> None:
+
+class HealthHandler(RequestHandler):
+    """``GET /healthz``: liveness for anyone; a few figures for the operator's token.
+
+    Version, uptime and the number of players help someone probing the server, so they
+    are only told to a request carrying ``Authorization: Bearer $CHGRID_HEALTH_TOKEN``.
+    """
+
+    def initialize(self, ctx: ServerContext, token: str = "") -> None:
         self.ctx = ctx
+        self.token = token
 
     def get(self) -> None:
         ctx = self.ctx
         self.set_header("Content-Type", "application/json")
         self.set_header("Cache-Control", "no-store")
+        if not bearer_matches(self.request.headers.get("Authorization"), self.token):
+            self.finish(json.dumps({"status": "ok"}))
+            return
         body = {
             "status": "ok",
             "version": __version__,
