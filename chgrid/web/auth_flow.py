@@ -10,6 +10,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from chgrid.auth import messages as M
+from chgrid.auth.passwords import parse_hash
 from chgrid.auth.records import LoginRejected
 from chgrid.auth.policy import normalise_email, normalise_username, registration_error
 from chgrid.auth.ratelimit import failure_jitter_s
@@ -58,14 +59,24 @@ async def handle_auth_command(conn: GridSocket, packet_type: str, data: dict) ->
 
 
 async def cookie_resume(conn: GridSocket, token: str) -> bool:
-    """Handshake cookie login (protocol.md §3.2–3.3). True when the connection is in."""
+    """Handshake cookie login (protocol.md §3.2–3.3). True when the connection is in.
+
+    Its ``auth_result`` carries no ``sessionToken``: the browser already holds the cookie,
+    and a same-site page whose handshake carried that HttpOnly cookie must not be handed
+    a token it could keep (issue 11). Both the bundled and the reference client only
+    store a cookie when the field is present.
+    """
     return await attempt(
-        conn, RESUME_IDENTITY, lambda: _resume(conn, token), M.RESUME_FAILED, M.SERVER_ERROR
+        conn, RESUME_IDENTITY, lambda: _resume(conn, token), M.RESUME_FAILED, M.SERVER_ERROR,
+        reveal_token=False,
     )
 
 
-async def attempt(conn, identity, work, generic_failure, server_error) -> bool:
-    """Rate limit, run ``work``, reply. ``generic_failure`` hides specific reasons."""
+async def attempt(
+    conn, identity, work, generic_failure, server_error, *, reveal_token: bool = True
+) -> bool:
+    """Rate limit, run ``work``, reply. ``generic_failure`` hides specific reasons;
+    ``reveal_token`` puts the session token into a successful ``auth_result``."""
     ctx = conn.ctx
     if ctx.limiter.is_limited(conn.ip, identity):
         await asyncio.sleep(failure_jitter_s(ctx.rng))
@@ -83,7 +94,7 @@ async def attempt(conn, identity, work, generic_failure, server_error) -> bool:
         ctx.limiter.record_success(conn.ip, identity)
         if conn.closed:
             return False
-        activate(conn, grant)
+        activate(conn, grant, reveal_token=reveal_token)
         return True
     ctx.limiter.record_failure(conn.ip, identity)
     await asyncio.sleep(failure_jitter_s(ctx.rng))
@@ -92,17 +103,19 @@ async def attempt(conn, identity, work, generic_failure, server_error) -> bool:
 
 
 async def _login(conn: GridSocket, data: dict) -> Any:
+    """Password login. Unknown, wrong-password and disabled accounts take one path: one
+    verification (against the dummy hash when there is no usable stored hash), then the
+    decision, so the reply time does not tell them apart (issue 11)."""
     ctx = conn.ctx
     username = normalise_username(data["username"])
     record = await ask(ctx.account.find_login(username))
-    if record is None:
-        await ctx.hasher.verify(data["password"], ctx.dummy_hash)
+    usable = record is not None and parse_hash(record.password_hash) is not None
+    stored = record.password_hash if usable else ctx.dummy_hash
+    ok, needs_rehash = await ctx.hasher.verify(data["password"], stored)
+    if not (usable and ok):
         raise AuthFailure(M.LOGIN_FAILED, "Invalid username or password.")
     if record.status != "active":
         raise AuthFailure(M.LOGIN_FAILED, "Account is disabled.")
-    ok, needs_rehash = await ctx.hasher.verify(data["password"], record.password_hash)
-    if not ok:
-        raise AuthFailure(M.LOGIN_FAILED, "Invalid username or password.")
     new_hash = await ctx.hasher.hash(data["password"]) if needs_rehash else None
     try:
         return await ask(ctx.account.complete_login(record.user_id, new_hash))
@@ -137,24 +150,24 @@ async def _resume(conn: GridSocket, token: str) -> Any:
     return result
 
 
-def activate(conn: GridSocket, grant: Any) -> None:
+def activate(conn: GridSocket, grant: Any, *, reveal_token: bool = True) -> None:
     """Bind the connection to the account, answer, and hand it to the grid."""
     ctx = conn.ctx
     conn.bind(grant)
-    conn.send_packet(
-        "auth_result",
-        {
-            "ok": True,
-            "message": M.AUTHENTICATED,
-            "sessionToken": grant.token,
-            "username": grant.username,
-            "role": grant.role,
-            "permissions": list(grant.permissions),
-            "adminMenuActions": admin_menu_actions(grant.permissions),
-            "nickname": grant.nickname,
-            "authPolicy": ctx.policy.as_wire(),
-        },
-    )
+    result = {
+        "ok": True,
+        "message": M.AUTHENTICATED,
+        "sessionToken": grant.token,
+        "username": grant.username,
+        "role": grant.role,
+        "permissions": list(grant.permissions),
+        "adminMenuActions": admin_menu_actions(grant.permissions),
+        "nickname": grant.nickname,
+        "authPolicy": ctx.policy.as_wire(),
+    }
+    if not reveal_token:
+        del result["sessionToken"]
+    conn.send_packet("auth_result", result)
     ctx.room.join(conn.client_id, grant)
 
 

@@ -1,0 +1,29 @@
+"""Renewing the login cookie in the websocket handshake answer (issue 11).
+
+A cookie resume no longer hands the session token back (a same-site page must not get
+it), so a browser client has nothing to pass to ``…/auth/session/set`` after a reload,
+and its cookie would lapse 14 days after the last password login although the server
+keeps rolling the token's expiry on every resume (auth.md §6). The ``101`` answer to a
+handshake whose cookie is honoured therefore carries the same cookie again with a fresh
+``Max-Age``, written exactly as ``…/auth/session/set`` writes it (auth.md §8.1); browsers
+store cookies from handshake answers. If the token turns out to be invalid, the resume
+fails with a "session" message and the client clears the cookie as before.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+COOKIE_NAME = "chgrid_session_token"
+COOKIE_MAX_AGE = 1_209_600
+# Our tokens are 64 URL-safe base64 characters; anything else is not echoed into a header.
+_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,512}")
+
+
+def renewal_header(token: str, tls: bool, headers: Any) -> str | None:
+    """The ``Set-Cookie`` value renewing ``token``, or None for a value we never issue."""
+    if not _TOKEN_RE.fullmatch(token or ""):
+        return None
+    cookie = f"{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={COOKIE_MAX_AGE}"
+    proto = (headers.get("X-Forwarded-Proto", "") or "").split(",")[0].strip().lower()
+    return cookie + "; Secure" if tls or proto == "https" else cookie
