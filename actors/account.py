@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 
 import peewee
 import pykka
@@ -45,7 +46,7 @@ from chgrid.auth.records import (  # re-exported: callers import them from here 
     LoginRejected,
 )
 from chgrid.auth.tokens import TOKEN_LIFETIME_MS, new_token, token_hash
-from chgrid.db.database import acquire_database, create_tables, release_database
+from chgrid.db.database import acquire_database, create_tables, lock_wait, release_database
 from chgrid.db.models import (
     STATUS_ACTIVE,
     STATUS_DISABLED,
@@ -360,10 +361,24 @@ class AccountActor(pykka.ThreadingActor):
 
     @_needs_database
     def save_state(self, user_id: int, nickname: str | None = None, x: int | None = None,
-                   y: int | None = None) -> None:
-        """Store the given fields of an account's last nickname/position (None = keep)."""
-        with self._db.atomic():
+                   y: int | None = None, deadline: float | None = None) -> bool:
+        """Store the given fields of an account's last nickname/position (None = keep).
+
+        True once committed. ``deadline`` is a ``time.monotonic()`` instant until which
+        the caller waits for the answer (real time, not the injectable clock: it bounds
+        a thread's wait). The save is skipped (False) when it is already past, and waits
+        for a locked database only until then (raising when still locked), so a caller
+        that gave up and reported a failure never finds the change committed later.
+        """
+        wait = None
+        if deadline is not None:
+            wait = deadline - time.monotonic()
+            if wait <= 0:
+                log.warning("state save of user %s skipped: its sender stopped waiting", user_id)
+                return False
+        with lock_wait(self._db, wait), self._db.atomic():
             self._save_state(user_id, nickname, x, y, self._now())
+        return True
 
     @_needs_database
     def save_states(self, updates: list[tuple[int, str | None, int | None, int | None]]) -> None:

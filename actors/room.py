@@ -6,12 +6,18 @@ Item packets are handled by ``RoomItems`` (``actors/room_items.py``) and, for th
 clock, radio and piano with their per-item actors, ``RoomStatefulItems``
 (``actors/room_stateful.py``), which this class mixes in so that items share the roster
 without any locking.
+
+An acknowledged change is committed before anything else happens: a nickname or a
+teleport waits (bounded by ``commit_wait_s``) for the AccountActor's save, then changes
+memory, then queues frames; a failed save is answered to the sender only. Chat, actions
+and piano notes pass per-account flood control (``chgrid.world.flood``) first.
 """
 from __future__ import annotations
 
 import functools
 import logging
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,8 +27,9 @@ import pykka
 from actors.room_stateful import RoomStatefulItems
 from chgrid.permissions import admin_menu_actions, sorted_permissions
 from chgrid.protocol import encode
-from chgrid.settings import RadioSettings
+from chgrid.settings import LimitsSettings, RadioSettings
 from chgrid.world import chat as chat_rules
+from chgrid.world.flood import ACTIONS_LIMITED, CHAT_LIMITED, Admission, RateLimit, UserBuckets
 from chgrid.world.movement import (
     MAX_STEPS_PER_TICK,
     MOVEMENT_TICK_MS,
@@ -31,12 +38,23 @@ from chgrid.world.movement import (
     try_step,
     window_of,
 )
-from chgrid.world.nicknames import decide_nickname
+from chgrid.world.nicknames import NOT_SAVED, decide_nickname
 
 log = logging.getLogger(__name__)
 
 POSITION_SAVE_INTERVAL_MS = 5000
 DISABLED_MESSAGE = "Account is disabled."
+# How long an acknowledged account change (nickname, teleport) may wait for its commit
+# (settings.storage.commit_wait_s); the answer is awaited a little longer, since the
+# AccountActor itself gives up at the deadline.
+DEFAULT_COMMIT_WAIT_S = 5.0
+COMMIT_GRACE_S = 1.0
+# Packets that make others hear something and are not limited otherwise: they share the
+# per-user action bucket (chat and piano notes have their own).
+ACTION_PACKETS = frozenset({
+    "update_nickname", "teleport_complete", "item_add", "item_pickup", "item_drop",
+    "item_delete", "item_update", "item_use", "item_secondary_use", "item_piano_recording",
+})
 
 Scheduler = Callable[[float, Callable[[], None]], None]
 
@@ -105,6 +123,8 @@ class RoomActor(RoomStatefulItems, pykka.ThreadingActor):
         rng: random.Random | None = None,
         radio_settings: RadioSettings | None = None,
         radio_fetcher: Callable[[str], Any] | None = None,
+        limits: LimitsSettings | None = None,
+        commit_wait_s: float = DEFAULT_COMMIT_WAIT_S,
     ) -> None:
         super().__init__()
         self.name = name
@@ -119,6 +139,12 @@ class RoomActor(RoomStatefulItems, pykka.ThreadingActor):
         self.radio_settings = radio_settings or RadioSettings()
         self.radio_fetcher = radio_fetcher
         self.players: dict[str, Player] = {}
+        self.commit_wait_s = commit_wait_s
+        limits = limits or LimitsSettings()
+        # Flood control per account (chgrid.world.flood), timed by the room's clock.
+        self.chat_buckets = UserBuckets(RateLimit(limits.chat_burst, limits.chat_per_second))
+        self.action_buckets = UserBuckets(RateLimit(limits.actions_burst, limits.actions_per_second))
+        self.note_buckets = UserBuckets(RateLimit(limits.piano_notes_burst, limits.piano_notes_per_second))
         self._last_position_save: dict[int, int] = {}
         self._reboot_pending = False
         self._handlers: dict[str, Callable[[Player, dict], None]] = {
@@ -215,8 +241,11 @@ class RoomActor(RoomStatefulItems, pykka.ThreadingActor):
         player = self.players.pop(client_id, None)
         if player is None:
             return
+        # Walking positions are saved throttled (world.md §11); this last one is told,
+        # not awaited: nothing acknowledges it.
         self.account.save_state(player.user_id, x=player.x, y=player.y)
         self._last_position_save.pop(player.user_id, None)
+        self._prune_buckets()
         self.items_on_leave(player)
         self.send_all("user_left", {"id": client_id})
         self.system_all(f"{player.nickname} has logged out.")
@@ -258,7 +287,65 @@ class RoomActor(RoomStatefulItems, pykka.ThreadingActor):
         if handler is None:
             log.warning("room %s: no handler for %s", self.name, packet_type)
             return
+        if not self._admit(player, packet_type, data):
+            return
         handler(player, data)
+
+    # -- flood control -------------------------------------------------------------------
+
+    def _admit(self, player: Player, packet_type: str, data: dict) -> bool:
+        """Charge the sender's bucket; a refusal is answered to the sender only."""
+        now = self.clock.monotonic()
+        if packet_type == "chat_message":
+            verdict = self.chat_buckets.take(player.user_id, now)
+            if verdict is Admission.REFUSED_NOTIFY:
+                self.system_line(player.client_id, CHAT_LIMITED)
+            return verdict.admitted
+        if packet_type not in ACTION_PACKETS:
+            return True
+        verdict = self.action_buckets.take(player.user_id, now)
+        if verdict.admitted:
+            return True
+        # Each refused request gets its own failure answer (clients wait for one).
+        if packet_type == "update_nickname":
+            self.send(player.client_id, "nickname_result", {
+                "accepted": False, "requestedNickname": data["nickname"],
+                "effectiveNickname": player.nickname, "reason": ACTIONS_LIMITED})
+        elif packet_type == "teleport_complete":
+            self._correct(player)
+            if verdict is Admission.REFUSED_NOTIFY:  # a correction alone says nothing
+                self.system_line(player.client_id, ACTIONS_LIMITED)
+        else:
+            self.refuse_item_packet(player, packet_type, data, ACTIONS_LIMITED)
+        return False
+
+    def _prune_buckets(self) -> None:
+        connected = {p.user_id for p in self.players.values()}
+        now = self.clock.monotonic()
+        for buckets in (self.chat_buckets, self.action_buckets, self.note_buckets):
+            buckets.prune(now, connected)
+
+    # -- acknowledged account changes ------------------------------------------------------
+
+    def _commit_state(self, player: Player, **fields: Any) -> bool:
+        """Save ``fields`` of the player's account state and wait for the commit.
+
+        True once committed; False (logged) when the database failed or did not answer
+        within ``commit_wait_s``: the caller then changes nothing and says so to the
+        sender only. The AccountActor skips or abandons the save at the same deadline,
+        so a reported failure is never committed later.
+        """
+        deadline = time.monotonic() + self.commit_wait_s
+        try:
+            future = self.account.save_state(player.user_id, deadline=deadline, **fields)
+            committed = future.get(timeout=self.commit_wait_s + COMMIT_GRACE_S)
+        except Exception as err:
+            log.warning("room %s: state of user %s not saved: %s", self.name, player.user_id, err)
+            return False
+        if committed is not True:
+            log.warning("room %s: state of user %s not saved in time", self.name, player.user_id)
+            return False
+        return True
 
     def _correct(self, player: Player) -> None:
         self.send(player.client_id, "update_position", {"id": player.client_id, "x": player.x, "y": player.y})
@@ -282,9 +369,13 @@ class RoomActor(RoomStatefulItems, pykka.ThreadingActor):
         if not in_bounds(x, y, self.world.grid_size):
             self._correct(player)
             return
+        # Committed before anything changes or is sent: a teleport that was echoed
+        # survives a crash; one that could not be saved is corrected for the mover only.
+        if not self._commit_state(player, x=x, y=y):
+            self._correct(player)
+            return
         player.x, player.y = x, y
         self._last_position_save[player.user_id] = self.clock.now_ms()
-        self.account.save_state(player.user_id, x=x, y=y)
         self.send_all("update_position", {"id": player.client_id, "x": x, "y": y})
         self.items_follow_carrier(player)
         self.send_all("teleport_complete", {"id": player.client_id, "x": x, "y": y}, exclude=player.client_id)
@@ -303,9 +394,13 @@ class RoomActor(RoomStatefulItems, pykka.ThreadingActor):
         if not decision.changed:
             self.send(player.client_id, "nickname_result", reply)
             return
+        # Database, then memory, then frames: an accepted nickname survives a crash.
+        if not self._commit_state(player, nickname=decision.effective):
+            reply.update(accepted=False, effectiveNickname=player.nickname, reason=NOT_SAVED)
+            self.send(player.client_id, "nickname_result", reply)
+            return
         old = player.nickname
         player.nickname = decision.effective
-        self.account.save_state(player.user_id, nickname=player.nickname)
         self.send(player.client_id, "nickname_result", reply)
         self.send_all("update_nickname", {"id": player.client_id, "nickname": player.nickname}, exclude=player.client_id)
         self.system_all(f"{old} is now known as {player.nickname}.", exclude=player.client_id)

@@ -1,10 +1,14 @@
 """Item handling of the RoomActor (items.md §4–7), mixed into ``RoomActor``.
 
 The decisions are pure functions in ``chgrid.items.operations``; this mixin keeps the
-room's items, turns outcomes into packets in the order of items.md §4, writes every
-acknowledged change to the database inside the same actor step (before the step's
-frames are flushed), and runs the delayed follow-ups (the wheel's result) through the
-room's scheduler.
+room's items, turns outcomes into packets in the order of items.md §4, and runs the
+delayed follow-ups (the wheel's result) through the room's scheduler.
+
+Every change is written in the order database, memory, frames: the write commits on the
+room's thread before the room's memory changes or any packet is queued, so whatever was
+acknowledged or broadcast survives a crash. A write that fails (or waits longer than the
+store's lock wait) changes nothing and is answered ``item_action_result ok:false`` to
+the sender only.
 """
 from __future__ import annotations
 
@@ -17,6 +21,14 @@ from chgrid.items.model import ActingUser, ItemState
 from chgrid.items.wire import item_to_wire
 
 log = logging.getLogger(__name__)
+
+NOT_SAVED = "The change could not be saved. Try again."
+# item packet -> the ``action`` of its item_action_result (recording answers as "use")
+RESULT_ACTIONS = {
+    "item_add": "add", "item_pickup": "pickup", "item_drop": "drop", "item_delete": "delete",
+    "item_update": "update", "item_use": "use", "item_secondary_use": "secondary_use",
+    "item_piano_recording": "use",
+}
 
 
 class RoomItems:
@@ -87,23 +99,50 @@ class RoomItems:
         carrier = self.players.get(item.carrier_id) if item.carrier_id else None
         return (carrier.x, carrier.y) if carrier else (item.x, item.y)
 
-    def _persist(self, upserts=(), deletes=()) -> None:
-        if self.item_store is not None:
-            self.item_store.apply(upserts=list(upserts), deletes=list(deletes))
+    def _persist(self, upserts=(), deletes=(), songs=()) -> bool:
+        """Commit one batch now; False (logged) when the database refused or was locked."""
+        if self.item_store is None:
+            return True
+        try:
+            self.item_store.apply(upserts=list(upserts), deletes=list(deletes), songs=list(songs))
+        except Exception as err:
+            log.warning("room %s: item write failed: %s", self.name, err)
+            return False
+        return True
+
+    def _store_outcome(self, outcome: ops.ItemActionOutcome) -> bool:
+        if outcome.removed and outcome.item_id:
+            return self._persist(deletes=[outcome.item_id])
+        if outcome.item is not None and outcome.save:
+            return self._persist(upserts=[outcome.item])
+        return True
+
+    def refuse_item_packet(self, player: Any, packet_type: str, data: dict, message: str) -> None:
+        """An item packet refused before its checks (flood control): the sender only."""
+        result = {"ok": False, "action": RESULT_ACTIONS.get(packet_type, "use"), "message": message}
+        item_id = data.get("itemId")
+        if isinstance(item_id, str) and item_id in self.items:
+            result["itemId"] = item_id
+        self.send(player.client_id, "item_action_result", result)
 
     def _apply(self, player: Any, outcome: ops.ItemActionOutcome) -> None:
-        """Store, broadcast and acknowledge one outcome, in the order of items.md §4."""
+        """Store, then keep, broadcast and acknowledge one outcome (items.md §4 order)."""
+        if outcome.ok and not self._store_outcome(outcome):
+            failed = {"ok": False, "action": outcome.action, "message": NOT_SAVED}
+            if outcome.item_id in self.items:  # not for an add: that item does not exist
+                failed["itemId"] = outcome.item_id
+            self.send(player.client_id, "item_action_result", failed)
+            return
         if outcome.ok:
             if outcome.removed and outcome.item_id:
-                self.items.pop(outcome.item_id, None)
+                removed = self.items.pop(outcome.item_id, None)
+                if removed is not None:
+                    self.before_item_removed(removed)
                 self.last_use_ms.pop(outcome.item_id, None)
-                self._persist(deletes=[outcome.item_id])
                 self.send_all("item_remove", {"itemId": outcome.item_id})
             elif outcome.item is not None:
                 previous = self.items.get(outcome.item.id)
                 self.items[outcome.item.id] = outcome.item
-                if outcome.save:
-                    self._persist(upserts=[outcome.item])
                 if outcome.upsert:
                     self.send_all("item_upsert", {"item": self.item_wire(outcome.item)})
                 self.after_item_changed(previous, outcome.item, outcome.action)
@@ -162,10 +201,7 @@ class RoomItems:
         self._apply(player, outcome)
 
     def _on_item_delete(self, player: Any, data: dict) -> None:
-        item = self.items.get(data["itemId"])
-        outcome = ops.delete_item(item, self._acting(player))
-        if outcome.ok and item is not None:
-            self.before_item_removed(item)
+        outcome = ops.delete_item(self.items.get(data["itemId"]), self._acting(player))
         self._apply(player, outcome)
 
     def _on_item_update(self, player: Any, data: dict) -> None:
@@ -202,15 +238,19 @@ class RoomItems:
             return
         moved = ops.follow_carrier(item, player.x, player.y)
         moved.stamp(str(player.user_id), player.username, self.clock.now_ms())
+        # Saved at once (cheap in WAL mode) so a crash never leaves it at an old tile;
+        # if that fails it stays where it was saved and the next step tries again.
+        if not self._persist(upserts=[moved]):
+            return
         self.items[moved.id] = moved
-        # Saved at once (cheap in WAL mode) so a crash never leaves it at an old tile.
-        self._persist(upserts=[moved])
         self.send_all("item_upsert", {"item": self.item_wire(moved)})
 
     def items_on_leave(self, player: Any) -> None:
         """Drop what the leaving connection carried at its last position (protocol.md §3.6)."""
         for item in [i for i in self.items.values() if i.carrier_id == player.client_id]:
             dropped = ops.disconnect_drop(item, player.x, player.y, self.clock.now_ms())
-            self.items[dropped.id] = dropped
+            # Kept even if the write fails: its carrier is gone, and nobody asked for
+            # this change (the item is still stored at its last saved tile).
             self._persist(upserts=[dropped])
+            self.items[dropped.id] = dropped
             self.send_all("item_upsert", {"item": self.item_wire(dropped)}, exclude=player.client_id)

@@ -23,6 +23,7 @@ never wait on each other, so no deadlock between them is possible.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import logging
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ RESTART_WINDOW_S = 60.0
 RESTART_BACKOFF_S = 30.0
 STOP_WAIT_S = 10.0
 PIANO_UNAVAILABLE = "Piano is not available."
+RECORDING_NOT_SAVED = "The recording could not be saved."
 
 
 def _step(method):
@@ -279,10 +281,9 @@ class RoomStatefulItems(RoomItems):
         if not isinstance(current, str) or current.strip() != url:
             return  # the URL changed while fetching: this result is about another stream
         updated = apply_station_metadata(item, station_name, now_playing, self.clock.now_ms())
-        if updated is None:
-            return
+        if updated is None or not self._persist(upserts=[updated]):
+            return  # unchanged, or not saved (the next poll tries again)
         self.items[item_id] = updated
-        self._persist(upserts=[updated])
         self.send_all("item_upsert", {"item": self.item_wire(updated)})
 
     # -- piano: live notes -----------------------------------------------------------
@@ -295,6 +296,11 @@ class RoomStatefulItems(RoomItems):
         if held is None:
             held = player.extra[HELD_KEYS] = HeldKeys()
         key_id, midi, on = data["keyId"], data["midi"], data["on"]
+        # Flood control, silent like every dropped live note. Releasing a held key is
+        # free (its note-on paid), so a limited player never leaves a note sounding.
+        if (on or key_id not in held) and not self.note_buckets.take(
+                player.user_id, self.clock.monotonic()).admitted:
+            return
         if not held.accept(key_id, on):
             return
         params = item.params
@@ -368,8 +374,12 @@ class RoomStatefulItems(RoomItems):
         user_id, username = (str(owner.user_id), owner.username) if owner else (SYSTEM_ACTOR, SYSTEM_ACTOR)
         song_id = song_id_for(item_id)
         updated = apply_finished_recording(item, song_id, self.clock.now_ms(), user_id, username)
-        if self.item_store is not None:
-            self.item_store.apply(upserts=[updated], songs=[SongWrite(song_id, item_id, song)])
+        # The song and the item commit together before anything is kept or sent.
+        if not self._persist(upserts=[updated], songs=[SongWrite(song_id, item_id, song)]):
+            if reply is not None:
+                self._send_piano_reply(item_id, dataclasses.replace(
+                    reply, ok=False, message=RECORDING_NOT_SAVED))
+            return
         self.songs[song_id] = song
         self.items[item_id] = updated
         self.send_all("item_upsert", {"item": self.item_wire(updated)})

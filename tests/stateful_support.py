@@ -45,7 +45,7 @@ class Grant:
 
 class _Done:
     def get(self, timeout=None):
-        return None
+        return True
 
 
 class FakeAccount:

@@ -6,8 +6,11 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 
+import peewee
 import pykka
 import pytest
 
@@ -275,6 +278,30 @@ def test_save_states_in_one_batch(h, acct):
     acct.save_states([(a, None, 1, 2), (b, "Bobby", 3, None), (a, "Al", None, None)]).get()
     assert h.sql("SELECT user_id, last_nickname, last_x, last_y FROM user_state ORDER BY user_id") == [
         (a, "Al", 1, 2), (b, "Bobby", 3, None)]
+
+
+def test_save_state_with_a_deadline_never_commits_after_it(h, acct):
+    grant = register(acct, "alice")
+    # Already past: skipped, nothing written.
+    assert acct.save_state(grant.user_id, nickname="Late", deadline=time.monotonic() - 1).get() is False
+    other = sqlite3.connect(h.path, timeout=0.5, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        with pytest.raises(peewee.OperationalError):
+            acct.save_state(grant.user_id, nickname="Locked", deadline=time.monotonic() + 0.3).get(timeout=10)
+    finally:
+        other.execute("ROLLBACK")
+    assert h.sql("SELECT last_nickname FROM user_state") == [("alice",)]
+    # The bounded wait was for that save only: an ordinary save waits out a short lock.
+    other.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.5, lambda: other.execute("ROLLBACK"))
+    release.start()
+    try:
+        assert acct.save_state(grant.user_id, nickname="Later").get(timeout=10) is True
+    finally:
+        release.join()
+        other.close()
+    assert h.sql("SELECT last_nickname FROM user_state") == [("Later",)]
 
 
 def test_authority_is_read_live(acct):

@@ -28,17 +28,25 @@ class Grant:
 
 
 class _Done:
+    def __init__(self, value=True):
+        self.value = value
+
     def get(self, timeout=None):
-        return None
+        if isinstance(self.value, Exception):
+            raise self.value
+        return self.value
 
 
 class FakeAccount:
-    """Records the state saves the room asks for."""
+    """Records the state saves the room asks for; ``fail`` makes the next saves fail."""
 
     def __init__(self):
         self.saves = []
+        self.fail: Exception | bool | None = None
 
-    def save_state(self, user_id, nickname=None, x=None, y=None):
+    def save_state(self, user_id, nickname=None, x=None, y=None, deadline=None):
+        if self.fail is not None:
+            return _Done(self.fail)
         self.saves.append((user_id, nickname, x, y))
         return _Done()
 

@@ -22,6 +22,7 @@ SQLite settings and why:
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
 import os
@@ -87,6 +88,27 @@ def open_database(url: str) -> peewee.Database:
     raise ValueError(
         f"Unsupported database URL scheme {scheme!r}; use sqlite:/// or postgresql://"
     )
+
+
+@contextlib.contextmanager
+def lock_wait(database: peewee.Database | peewee.DatabaseProxy, seconds: float | None):
+    """Within the block, wait at most ``seconds`` for SQLite's write lock.
+
+    Applies to the calling thread's connection and is restored afterwards. An
+    acknowledged change uses it so that a locked database answers "failed" within the
+    time its sender waits, instead of committing after the sender was told it failed.
+    ``None``, or a database other than SQLite, changes nothing.
+    """
+    real = database.obj if isinstance(database, peewee.DatabaseProxy) else database
+    if seconds is None or not isinstance(real, peewee.SqliteDatabase):
+        yield
+        return
+    previous = real.execute_sql("PRAGMA busy_timeout").fetchone()[0]
+    real.execute_sql(f"PRAGMA busy_timeout = {max(1, int(seconds * 1000))}")
+    try:
+        yield
+    finally:
+        real.execute_sql(f"PRAGMA busy_timeout = {int(previous)}")
 
 
 def database_url_for(settings) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 import peewee
 
-from chgrid.db.database import db_proxy
+from chgrid.db.database import db_proxy, lock_wait
 from chgrid.db.item_models import MODELS, ItemRow, PianoSongRow
 from chgrid.items.model import ItemState
 from chgrid.items.registry import ItemRegistry, default_registry
@@ -54,14 +54,18 @@ class ItemStore:
 
     ``database`` is the database :data:`chgrid.db.database.db_proxy` is bound to (or
     the proxy itself); ``registry`` says which item types exist (default: the built-in
-    plug-ins).
+    plug-ins); ``lock_wait_s`` bounds how long a write waits for a locked SQLite
+    database before ``apply`` raises (None: the database's own busy timeout), so the
+    room's thread is held up at most that long.
     """
 
     def __init__(self, database: peewee.Database | peewee.DatabaseProxy = db_proxy,
-                 registry: ItemRegistry | None = None, grid: str = "main") -> None:
+                 registry: ItemRegistry | None = None, grid: str = "main",
+                 lock_wait_s: float | None = None) -> None:
         self._db = database
         self._registry = registry or default_registry()
         self.grid = grid
+        self.lock_wait_s = lock_wait_s
 
     def ensure_schema(self) -> None:
         """Create the item tables if missing (``chgrid.db.database.create_tables`` also does)."""
@@ -141,7 +145,7 @@ class ItemStore:
         upserts, deletes, songs = list(upserts), list(deletes), list(songs)
         if not (upserts or deletes or songs):
             return
-        with self._db.atomic():
+        with lock_wait(self._db, self.lock_wait_s), self._db.atomic():
             for item in upserts:
                 self._write_item(item)
             for song in songs:

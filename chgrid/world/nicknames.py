@@ -7,6 +7,7 @@ from dataclasses import dataclass
 NOT_AUTHORIZED = "Not authorized to change nickname."
 REQUIRED = "Nickname is required."
 IN_USE = "Nickname already in use."
+NOT_SAVED = "Nickname could not be saved. Try again."
 
 
 @dataclass(frozen=True)

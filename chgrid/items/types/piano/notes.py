@@ -109,3 +109,6 @@ class HeldKeys:
 
     def __len__(self) -> int:
         return len(self._held)
+
+    def __contains__(self, key_id: object) -> bool:
+        return key_id in self._held

@@ -1,0 +1,66 @@
+"""Per-user flood control over real sockets: a chat or item flood reaches the others only
+up to the burst, and the sender is told once (chat) or per request (item actions)."""
+from __future__ import annotations
+
+import pytest
+
+from chgrid.settings import LimitsSettings
+from chgrid.world.flood import ACTIONS_LIMITED, CHAT_LIMITED
+from tests.support import ServerProcess, register
+
+LIMITS = LimitsSettings()
+FLOOD = 200
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = ServerProcess(tmp_path_factory.mktemp("flood") / "data")
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def barrier(client) -> None:
+    """Wait until the room has handled everything ``client`` sent (one connection's
+    packets reach the room in order): a blank nickname is answered at once (refused,
+    or refused by the action limit) and changes nothing."""
+    client.send({"type": "update_nickname", "nickname": "   "})
+    client.expect("nickname_result", accepted=False)
+
+
+def test_chat_flood_reaches_others_only_up_to_the_burst(server):
+    sender, _, welcome = register(server, "flooder")
+    listener, _, _ = register(server, "listener")
+    for i in range(FLOOD):
+        sender.send({"type": "chat_message", "message": f"flood {i}"})
+    barrier(sender)
+    listener.send({"type": "chat_message", "message": "end marker"})
+    listener.expect("chat_message", message="end marker")
+    heard = [p for p in listener.received
+             if p["type"] == "chat_message" and p.get("senderId") == welcome["id"]]
+    assert 1 <= len(heard) <= LIMITS.chat_burst + 1
+    notices = [p for p in sender.received if p["type"] == "chat_message" and p["message"] == CHAT_LIMITED]
+    assert len(notices) == 1 and notices[0]["system"] is True
+    assert CHAT_LIMITED not in [p.get("message") for p in listener.received]
+    sender.close()
+    listener.close()
+
+
+def test_item_flood_is_refused_to_the_sender(server):
+    sender, _, _ = register(server, "itemflood")
+    listener, _, _ = register(server, "itemwatch")
+    for _ in range(LIMITS.actions_burst + 20):
+        sender.send({"type": "item_add", "itemType": "dice"})
+    barrier(sender)
+    results = [p for p in sender.received if p["type"] == "item_action_result"]
+    assert len(results) == LIMITS.actions_burst + 20
+    placed = [r for r in results if r["ok"]]
+    assert 1 <= len(placed) <= LIMITS.actions_burst + 1
+    refused = [r for r in results if not r["ok"]]
+    assert refused and all(r == {"type": "item_action_result", "ok": False, "action": "add",
+                                 "message": ACTIONS_LIMITED} for r in refused)
+    listener.send({"type": "chat_message", "message": "end marker"})
+    listener.expect("chat_message", message="end marker")
+    assert len([p for p in listener.received if p["type"] == "item_upsert"]) == len(placed)
+    sender.close()
+    listener.close()
