@@ -207,6 +207,10 @@ async def fuzzer(url: str, name: str, authenticated: bool, pool: list, offset: i
         count = 0
         try:
             while budget["left"] > 0 and time.monotonic() < deadline and not reader.done():
+                if budget["interval"]:  # --rate: each connection keeps its share of the pace
+                    budget["next"][name] = max(budget["next"].get(name, 0.0), time.monotonic() - 1.0) \
+                        + budget["interval"]
+                    await asyncio.sleep(max(0.0, budget["next"][name] - time.monotonic()))
                 payload, binary = wire(pool[index % len(pool)], ids)
                 index += 1
                 count += 1
@@ -261,7 +265,8 @@ async def soak(server: ServerProcess, args) -> None:
     await asyncio.sleep(args.baseline)
     fuzz_start = time.monotonic()
     stats = Stats()
-    budget = {"left": args.frames}
+    budget = {"left": args.frames, "next": {},
+              "interval": args.connections / args.rate if args.rate else 0.0}
     deadline = fuzz_start + args.seconds
     n_auth = args.connections // 2
     tasks = [
@@ -308,6 +313,8 @@ def main() -> None:
     parser.add_argument("--pool", type=int, default=12_000, help="distinct frames to draw")
     parser.add_argument("--connections", type=int, default=6, help="fuzzing connections (half logged in)")
     parser.add_argument("--seconds", type=float, default=240.0, help="bound on the fuzzing phase")
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="frames per second over all connections (0: as fast as possible)")
     parser.add_argument("--baseline", type=float, default=10.0, help="seconds of pings before fuzzing")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

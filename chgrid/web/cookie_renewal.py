@@ -20,10 +20,16 @@ COOKIE_MAX_AGE = 1_209_600
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,512}")
 
 
+def session_cookie(value: str, max_age: int, tls: bool, headers: Any) -> str:
+    """The ``Set-Cookie`` value of auth.md §8.1 (``Secure`` under TLS or when the first
+    ``X-Forwarded-Proto`` value is https); shared by the cookie helpers and the renewal."""
+    cookie = f"{COOKIE_NAME}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}"
+    proto = (headers.get("X-Forwarded-Proto", "") or "").split(",")[0].strip().lower()
+    return cookie + "; Secure" if tls or proto == "https" else cookie
+
+
 def renewal_header(token: str, tls: bool, headers: Any) -> str | None:
     """The ``Set-Cookie`` value renewing ``token``, or None for a value we never issue."""
     if not _TOKEN_RE.fullmatch(token or ""):
         return None
-    cookie = f"{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={COOKIE_MAX_AGE}"
-    proto = (headers.get("X-Forwarded-Proto", "") or "").split(",")[0].strip().lower()
-    return cookie + "; Secure" if tls or proto == "https" else cookie
+    return session_cookie(token, COOKIE_MAX_AGE, tls, headers)

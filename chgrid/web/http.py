@@ -9,13 +9,13 @@ from tornado.web import RequestHandler
 
 from chgrid import __version__
 from chgrid.web import origins
+from chgrid.web.cookie_renewal import COOKIE_MAX_AGE, session_cookie
 from chgrid.web.bridge import ask
 from chgrid.web.context import ServerContext
-from chgrid.web.ws import COOKIE_NAME, cookie_token
+from chgrid.web.ws import cookie_token
 
 log = logging.getLogger(__name__)
 
-COOKIE_MAX_AGE = 1_209_600
 CLIENT_HEADER = "X-Chgrid-Auth-Client"
 COOKIE_IDENTITY = "cookie"
 # The operator token that unlocks /healthz figures: a secret, so environment only, never logged.
@@ -32,15 +32,8 @@ class SessionCookieHandler(RequestHandler):
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
 
-    def _secure(self) -> bool:
-        if self.ctx.tls:
-            return True
-        proto = self.request.headers.get("X-Forwarded-Proto", "")
-        return proto.split(",")[0].strip().lower() == "https"
-
     def _cookie(self, value: str, max_age: int) -> str:
-        cookie = f"{COOKIE_NAME}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}"
-        return cookie + "; Secure" if self._secure() else cookie
+        return session_cookie(value, max_age, self.ctx.tls, self.request.headers)
 
     def _reply(self, status: int, body: str) -> None:
         self.set_status(status)

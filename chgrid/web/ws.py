@@ -24,6 +24,7 @@ from tornado.websocket import WebSocketHandler
 from chgrid.auth import messages as M
 from chgrid.protocol import ProtocolError, encode, parse_frame
 from chgrid.web import admin_flow, auth_flow, cookie_renewal, origins
+from chgrid.web.cookie_renewal import COOKIE_NAME
 from chgrid.web.connections import SLOW_CONSUMER_CODE, SLOW_CONSUMER_REASON
 from chgrid.web.context import ServerContext
 from chgrid.web.frames import text_frame
@@ -32,7 +33,6 @@ from chgrid.web.wsprotocol import INVALID_UTF8_CODE, INVALID_UTF8_REASON, strict
 log = logging.getLogger(__name__)
 
 AUTH_COMMANDS = frozenset({"auth_register", "auth_login", "auth_resume", "auth_logout"})
-COOKIE_NAME = "chgrid_session_token"
 QUEUE_LIMIT = 256  # inbound frames waiting behind a slow auth command
 POLICY_VIOLATION = 1008
 INBOX_FULL_REASON = "Too many packets waiting."
