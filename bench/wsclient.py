@@ -13,6 +13,8 @@ import os
 import struct
 from urllib.parse import urlsplit
 
+from tests.rawws import frame
+
 
 class BenchSocket:
     """One websocket connection: ``send_text`` and ``frames()`` (an async iterator)."""
@@ -36,16 +38,7 @@ class BenchSocket:
         return cls(reader, writer)
 
     def _frame(self, opcode: int, payload: bytes) -> bytes:
-        mask = os.urandom(4)
-        n = len(payload)
-        if n < 126:
-            header = struct.pack("!BB", 0x80 | opcode, 0x80 | n)
-        elif n < 65536:
-            header = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, n)
-        else:
-            header = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, n)
-        masked = bytes(b ^ mask[i & 3] for i, b in enumerate(payload))
-        return header + mask + masked
+        return frame(payload, opcode, os.urandom(4))
 
     def send_text(self, text: str) -> None:
         self.writer.write(self._frame(0x1, text.encode()))

@@ -38,9 +38,8 @@ def connect(port: int, *, rcvbuf: int | None = None, timeout: float = 10.0) -> s
     return sock
 
 
-def frame(payload: bytes, opcode: int = TEXT) -> bytes:
-    """A final, masked client frame (the mask is fixed: tests need no secrecy)."""
-    mask = b"\x11\x22\x33\x44"
+def frame(payload: bytes, opcode: int = TEXT, mask: bytes = b"\x11\x22\x33\x44") -> bytes:
+    """A final, masked client frame (a fixed mask by default: tests need no secrecy)."""
     n = len(payload)
     if n < 126:
         header = struct.pack("!BB", 0x80 | opcode, 0x80 | n)

@@ -2,7 +2,6 @@
 secret file, the served client's version and the configuration docs."""
 from __future__ import annotations
 
-import datetime
 import logging
 import os
 import stat
@@ -26,6 +25,7 @@ from chgrid.config import (
     server_version_override,
 )
 from chgrid.settings import Settings
+from tests.support import self_signed_cert
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -306,23 +306,7 @@ def test_plain_ws_elsewhere_needs_tls_or_the_flag(host):
 
 @pytest.fixture(scope="module")
 def tls_pair(tmp_path_factory):
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    folder = tmp_path_factory.mktemp("tls")
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now)
-            .not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return str(cert_path), str(key_path)
+    return self_signed_cert(tmp_path_factory.mktemp("tls"))
 
 
 def test_tls_allows_any_address(tls_pair):

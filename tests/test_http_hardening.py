@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.support import TEST_HEALTH_TOKEN, ServerProcess, register
+from tests.support import TEST_HEALTH_TOKEN, ServerProcess, register, self_signed_cert
 
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
@@ -323,27 +323,6 @@ def test_healthz_without_a_configured_token_is_always_minimal(make_server):
 # --------------------------------------------------------------------------- TLS
 
 
-def _self_signed(folder) -> tuple[str, str]:
-    import datetime
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now)
-            .not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return str(cert_path), str(key_path)
-
-
 class TlsServer(ServerProcess):
     """The server under TLS; its start-up poll speaks https to the self-signed cert."""
 
@@ -369,7 +348,7 @@ class TlsServer(ServerProcess):
 def test_tls_adds_hsts_and_refuses_over_the_cap_by_closing(tmp_path):
     import ssl
 
-    cert, key = _self_signed(tmp_path)
+    cert, key = self_signed_cert(tmp_path)
     server = TlsServer(tmp_path / "data", extra_args=["--ssl-cert", cert, "--ssl-key", key],
                        env={"CHGRID_NETWORK_MAX_CONNECTIONS_PER_IP": "1"}).start()
     context = ssl.create_default_context()
