@@ -159,9 +159,27 @@ class Player:
     def count(self, text: str) -> int:
         return sum(text in line for line in self.said())
 
+    def wait_for_js(self, expression: str, *, arg=None, timeout: int = WAIT_MS, interval_ms: int = 25):
+        """Wait until a JavaScript expression, or a function of ``arg``, is truthy.
+
+        Polled with ``page.evaluate``, which the browser runs outside the page's
+        Content-Security-Policy. Playwright's ``wait_for_function`` calls ``eval`` inside
+        the page, which the server's policy (no 'unsafe-eval') blocks whenever the first
+        check is not already true.
+        """
+        deadline = time.monotonic() + timeout / 1000
+        while True:
+            value = self.page.evaluate(expression, arg) if arg is not None else self.page.evaluate(expression)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out after {timeout} ms waiting for {expression!r} ({arg!r}); "
+                                     f"last announcements: {self.said()[-8:]}")
+            self.page.wait_for_timeout(interval_ms)
+
     def wait_for(self, text: str, *, after: int = 0, timeout: int = WAIT_MS) -> str:
         """Wait until an announcement containing `text` appears more than `after` times."""
-        self.page.wait_for_function(
+        self.wait_for_js(
             """([text, after]) => [...document.querySelectorAll('#message-log li')]
                  .filter(li => li.textContent.includes(text)).length > after""",
             arg=[text, after], timeout=timeout,
@@ -169,7 +187,7 @@ class Player:
         return [line for line in self.said() if text in line][-1]
 
     def wait_for_match(self, pattern: str, *, after: int = 0, timeout: int = WAIT_MS) -> re.Match:
-        self.page.wait_for_function(
+        self.wait_for_js(
             """([pattern, after]) => [...document.querySelectorAll('#message-log li')]
                  .filter(li => new RegExp(pattern).test(li.textContent)).length > after""",
             arg=[pattern, after], timeout=timeout,
@@ -233,7 +251,7 @@ class Player:
     def step(self, key: str, expected: tuple[int, int]) -> None:
         """Press an arrow and wait until the move (paced by the movement tick) is made."""
         self.page.keyboard.press(key)
-        self.page.wait_for_function(
+        self.wait_for_js(
             "([x, y]) => chgrid.game.state.self.x === x && chgrid.game.state.self.y === y", arg=list(expected),
         )
 
@@ -246,14 +264,14 @@ class Player:
     def place(self, x: int, y: int) -> None:
         """Glide to a tile the way Enter in the user or item list does, and wait for the landing."""
         self.page.evaluate("([x, y]) => chgrid.game.teleportTo({x, y}, 'Arrived.')", [x, y])
-        self.page.wait_for_function(
+        self.wait_for_js(
             "([x, y]) => chgrid.game.state.self.x === x && chgrid.game.state.self.y === y && !chgrid.game.walker.teleporting",
             arg=[x, y],
         )
 
     def sees(self, nickname: str, x: int, y: int) -> None:
         """Wait until this page knows `nickname` is at x, y."""
-        self.page.wait_for_function(
+        self.wait_for_js(
             "([n, x, y]) => [...chgrid.game.state.peers.values()].some(p => p.nickname === n && p.x === x && p.y === y)",
             arg=[nickname, x, y],
         )
@@ -279,9 +297,15 @@ def new_player(browser, server):
     contexts = []
     players = []
 
-    def make(width: int = 1200, height: int = 900, test_mode: bool = False) -> Player:
-        """`test_mode` loads the page with ?test=1, which exposes window.__chgridTest."""
-        context = browser.new_context(viewport={"width": width, "height": height})
+    def make(width: int = 1200, height: int = 900, test_mode: bool = False, csp: bool = False) -> Player:
+        """`test_mode` loads the page with ?test=1, which exposes window.__chgridTest.
+
+        The server's Content-Security-Policy (no 'unsafe-eval') also blocks the ``eval``
+        that Playwright's ``wait_for_function`` runs in the page, so pages are opened
+        with the policy bypassed unless `csp` is set: tests/browser/test_csp.py runs the
+        client under the real policy, waiting through ``Player.wait_for_js`` only.
+        """
+        context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=not csp)
         contexts.append(context)
         player = Player(context.new_page(), server.url + ("?test=1" if test_mode else ""))
         players.append(player)

@@ -22,7 +22,7 @@ def violations(player) -> list[str]:
 
 
 def open_watched(new_player):
-    player = new_player(test_mode=True)
+    player = new_player(test_mode=True, csp=True)
     player.page.add_init_script(RECORD_VIOLATIONS)
     player.open()
     return player
@@ -51,9 +51,9 @@ def test_the_bundled_client_plays_under_the_policy(new_player, server, stream_se
         maker.step()
         maker.add("widget", emitSound="spin.ogg", emitVolume=50, emitLoopDelay=1)
         alice.place(radio["x"], radio["y"])
-        alice.page.wait_for_function(
+        alice.wait_for_js(
             "() => window.__chgridTest.radioElements().some((r) => r.started && !r.paused)", timeout=20_000)
-        alice.page.wait_for_function(
+        alice.wait_for_js(
             "() => window.__chgridTest.emitElements().length > 0", timeout=20_000)
     finally:
         maker.close()
@@ -73,5 +73,5 @@ def test_the_violation_detector_sees_an_inline_script(new_player):
         return new Promise((resolve) => setTimeout(() => resolve(window.__inlineRan), 200));
     }""")
     assert ran is False
-    player.page.wait_for_function("window.__cspViolations.length > 0")
+    player.wait_for_js("window.__cspViolations.length > 0")
     assert any("script-src" in line for line in violations(player)), violations(player)
