@@ -145,8 +145,9 @@ def artifacts() -> Path:
 class Player:
     """One person at one browser page."""
 
-    def __init__(self, page: Page, base_url: str):
+    def __init__(self, page: Page, base_url: str, csp: bool = False):
         self.page = page
+        self.csp = csp  # the page runs under the server's Content-Security-Policy
         self.base_url = base_url
         self.console: list[str] = []
         page.on("console", lambda msg: self.console.append(f"{msg.type}: {msg.text}"))
@@ -162,11 +163,14 @@ class Player:
     def wait_for_js(self, expression: str, *, arg=None, timeout: int = WAIT_MS, interval_ms: int = 25):
         """Wait until a JavaScript expression, or a function of ``arg``, is truthy.
 
-        Polled with ``page.evaluate``, which the browser runs outside the page's
-        Content-Security-Policy. Playwright's ``wait_for_function`` calls ``eval`` inside
-        the page, which the server's policy (no 'unsafe-eval') blocks whenever the first
-        check is not already true.
+        Pages that bypass the policy use Playwright's ``wait_for_function``. Under the
+        server's Content-Security-Policy (``csp``) it is polled with ``page.evaluate``
+        instead, which the browser runs outside the policy: ``wait_for_function`` calls
+        ``eval`` inside the page, which the policy (no 'unsafe-eval') blocks whenever the
+        first check is not already true.
         """
+        if not self.csp:
+            return self.page.wait_for_function(expression, arg=arg, timeout=timeout)
         deadline = time.monotonic() + timeout / 1000
         while True:
             value = self.page.evaluate(expression, arg) if arg is not None else self.page.evaluate(expression)
@@ -174,7 +178,7 @@ class Player:
                 return value
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out after {timeout} ms waiting for {expression!r} ({arg!r}); "
-                                     f"last announcements: {self.said()[-8:]}")
+                                     f"last announcements: {self.said()[-8:]}; console: {self.console[-8:]}")
             self.page.wait_for_timeout(interval_ms)
 
     def wait_for(self, text: str, *, after: int = 0, timeout: int = WAIT_MS) -> str:
@@ -307,7 +311,7 @@ def new_player(browser, server):
         """
         context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=not csp)
         contexts.append(context)
-        player = Player(context.new_page(), server.url + ("?test=1" if test_mode else ""))
+        player = Player(context.new_page(), server.url + ("?test=1" if test_mode else ""), csp=csp)
         players.append(player)
         return player
 

@@ -44,8 +44,7 @@ def test_grid_screens_and_dialog(pair, artifacts):
     expect(alice.page.locator("#audio-dialog")).to_be_hidden()
     expect(alice.page.get_by_role("button", name="Audio setup")).to_be_focused()
 
-    alice.page.get_by_role("button", name="Log out").focus()
-    alice.page.keyboard.press("Enter")
+    alice.page.get_by_role("button", name="Log out").press("Enter")  # focuses it, then the key
     alice.wait_for("Logged out.")
     audit(alice.page, "after logging out")
 
