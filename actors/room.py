@@ -295,15 +295,14 @@ class RoomActor(RoomStatefulItems, pykka.ThreadingActor):
 
     def _admit(self, player: Player, packet_type: str, data: dict) -> bool:
         """Charge the sender's bucket; a refusal is answered to the sender only."""
-        now = self.clock.monotonic()
         if packet_type == "chat_message":
-            verdict = self.chat_buckets.take(player.user_id, now)
+            verdict = self.chat_buckets.take(player.user_id, self.clock.monotonic())
             if verdict is Admission.REFUSED_NOTIFY:
                 self.system_line(player.client_id, CHAT_LIMITED)
             return verdict.admitted
-        if packet_type not in ACTION_PACKETS:
+        if packet_type not in ACTION_PACKETS:  # walking and signals: the hot path
             return True
-        verdict = self.action_buckets.take(player.user_id, now)
+        verdict = self.action_buckets.take(player.user_id, self.clock.monotonic())
         if verdict.admitted:
             return True
         # Each refused request gets its own failure answer (clients wait for one).
