@@ -1,1 +1,1 @@
-"""Pykka actors: the owners of chgrid state (accounts, rooms, stateful items)."""
+"""Pykka actors: the owners of chgrid state (accounts, rooms, stateful items); imported as ``chgrid.actors``."""

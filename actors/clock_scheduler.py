@@ -14,7 +14,7 @@ import copy
 import logging
 from typing import Any
 
-from actors.item_actor import ItemActor, Scheduler, item_message
+from chgrid.actors.item_actor import ItemActor, Scheduler, item_message
 from chgrid.items.types.clock.schedule import ClockWatch, ms_until_next_check
 
 log = logging.getLogger(__name__)

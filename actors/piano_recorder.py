@@ -23,7 +23,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from actors.item_actor import ItemActor, Scheduler, item_message
+from chgrid.actors.item_actor import ItemActor, Scheduler, item_message
 from chgrid.items.types.piano.controls import (
     FINALISE_RECORDING,
     PAUSE_RECORDING,

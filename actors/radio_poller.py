@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from actors.item_actor import ItemActor, Scheduler, item_message
+from chgrid.actors.item_actor import ItemActor, Scheduler, item_message
 from chgrid.net.icy_fetch import IcyResult, fetcher_from_settings
 from chgrid.settings import RadioSettings
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import pykka
 
-from actors.room_stateful import RoomStatefulItems
+from chgrid.actors.room_stateful import RoomStatefulItems
 from chgrid.permissions import admin_menu_actions, sorted_permissions
 from chgrid.protocol import encode
 from chgrid.settings import LimitsSettings, RadioSettings

@@ -31,10 +31,10 @@ from typing import Any
 
 import pykka
 
-from actors.clock_scheduler import ClockSchedulerActor
-from actors.piano_recorder import PianoRecorderActor, PianoReply
-from actors.radio_poller import RadioMetadataPollerActor
-from actors.room_items import RoomItems
+from chgrid.actors.clock_scheduler import ClockSchedulerActor
+from chgrid.actors.piano_recorder import PianoRecorderActor, PianoReply
+from chgrid.actors.radio_poller import RadioMetadataPollerActor
+from chgrid.actors.room_items import RoomItems
 from chgrid.items.actions import check_piano_recording, piano_note_allowed
 from chgrid.items.model import SYSTEM_ACTOR, ItemState
 from chgrid.items.sounds import effective_emit_range
@@ -61,9 +61,9 @@ RECORDING_NOT_SAVED = "The recording could not be saved."
 
 
 def _step(method):
-    """``actors.room.actor_step`` around a room method, bound on first call.
+    """``chgrid.actors.room.actor_step`` around a room method, bound on first call.
 
-    ``actors.room`` imports this module before it is complete, so the decorator cannot
+    ``chgrid.actors.room`` imports this module before it is complete, so the decorator cannot
     be imported while this module loads; by the first message it is there.
     """
     stepped = None
@@ -72,7 +72,7 @@ def _step(method):
     def wrapper(self, *args, **kwargs):
         nonlocal stepped
         if stepped is None:
-            from actors.room import actor_step
+            from chgrid.actors.room import actor_step
 
             stepped = actor_step(method)
         return stepped(self, *args, **kwargs)

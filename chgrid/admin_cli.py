@@ -192,7 +192,7 @@ def _describe(err: BaseException) -> str:
 def run_admin(namespace: argparse.Namespace, prompt: Callable[[str], str] = getpass.getpass) -> int:
     """Run one ``chgrid admin`` subcommand; returns the exit status."""
     # Imported here: ``chgrid --help`` and ``serve`` must not depend on the actor stack.
-    from actors.account import AccountActor
+    from chgrid.actors.account import AccountActor
 
     if not logging.getLogger().handlers:
         # The reason is printed below as one line; keep logging's last-resort handler

@@ -48,8 +48,8 @@ class ChgridServer:
         self.ctx = None
 
     async def start(self) -> None:
-        from actors.account import AccountActor
-        from actors.room import RoomActor, WorldInfo
+        from chgrid.actors.account import AccountActor
+        from chgrid.actors.room import RoomActor, WorldInfo
         from chgrid.auth.passwords import PasswordHasher
         from chgrid.auth.policy import AuthPolicy
         from chgrid.auth.ratelimit import AuthRateLimiter
@@ -163,7 +163,7 @@ class ChgridServer:
 
     async def _poll_account_events(self) -> None:
         """Notice role and ban changes made by ``chgrid admin`` from another process."""
-        from actors.account import AUTHORITY_EVENT_KINDS
+        from chgrid.actors.account import AUTHORITY_EVENT_KINDS
         from chgrid.web.admin_flow import push_authority
         from chgrid.web.bridge import ask
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pykka
 
-from actors.item_actor import ItemActor
-from actors.room import RoomActor, WorldInfo
+from chgrid.actors.item_actor import ItemActor
+from chgrid.actors.room import RoomActor, WorldInfo
 from chgrid.db.database import acquire_database, create_tables, release_database
 from chgrid.items.registry import default_registry
 from chgrid.items.store import ItemStore

@@ -14,7 +14,7 @@ import peewee
 import pykka
 import pytest
 
-from actors.account import (
+from chgrid.actors.account import (
     AccountActor,
     AdminResult,
     AuthGrant,
@@ -505,7 +505,7 @@ def test_two_actors_share_one_database_and_unbind_after_the_last(h):
 def test_committed_registration_survives_kill_9(h):
     script = textwrap.dedent(f"""
         import os, signal
-        from actors.account import AccountActor
+        from chgrid.actors.account import AccountActor
         from chgrid.auth.passwords import hash_password
         from chgrid.settings import AuthSettings
         from chgrid.timing import SystemClock

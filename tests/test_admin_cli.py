@@ -9,7 +9,7 @@ from pathlib import Path
 import pykka
 import pytest
 
-from actors.account import AccountActor
+from chgrid.actors.account import AccountActor
 from chgrid.admin_cli import add_admin_parser, run_admin
 from chgrid.settings import AuthSettings
 from chgrid.timing import FakeClock

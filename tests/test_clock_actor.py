@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pykka
 import pytest
 
-from actors.clock_scheduler import ClockSchedulerActor
+from chgrid.actors.clock_scheduler import ClockSchedulerActor
 from chgrid.items.types.clock import schedule
 from chgrid.items.types.clock.phrase import parse_alarm_time, sample_paths
 from chgrid.timing import FakeClock
@@ -242,7 +242,7 @@ def test_clocks_are_back_after_a_room_restart(room):
 
 
 def test_a_clock_that_keeps_crashing_backs_off_and_the_room_lives_on(room, monkeypatch):
-    from actors import room_stateful
+    from chgrid.actors import room_stateful
 
     clock_item = room.add("a", "clock")
     monkeypatch.setattr(schedule.ClockWatch, "check", lambda *a: 1 / 0)

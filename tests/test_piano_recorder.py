@@ -4,7 +4,7 @@ from __future__ import annotations
 import pykka
 import pytest
 
-from actors.piano_recorder import PianoRecorderActor, PianoReply
+from chgrid.actors.piano_recorder import PianoRecorderActor, PianoReply
 from chgrid.items.store import ItemStore
 from chgrid.items.types.piano.notes import DEFAULT_VOICE, NoteVoice
 from chgrid.items.types.piano.recording import MAX_EVENTS, MAX_RECORDING_MS, build_song

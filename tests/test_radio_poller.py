@@ -4,7 +4,7 @@ from __future__ import annotations
 import pykka
 import pytest
 
-from actors.radio_poller import RadioMetadataPollerActor
+from chgrid.actors.radio_poller import RadioMetadataPollerActor
 from chgrid.items.store import ItemStore
 from chgrid.net.icy_fetch import IcyResult
 from chgrid.settings import RadioSettings

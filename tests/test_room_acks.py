@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from actors.room import RoomActor, WorldInfo
-from actors.room_items import NOT_SAVED as ITEM_NOT_SAVED
+from chgrid.actors.room import RoomActor, WorldInfo
+from chgrid.actors.room_items import NOT_SAVED as ITEM_NOT_SAVED
 from chgrid.items.registry import default_registry
 from chgrid.settings import LimitsSettings
 from chgrid.timing import FakeClock

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from actors.room import RoomActor, WorldInfo
+from chgrid.actors.room import RoomActor, WorldInfo
 from chgrid.timing import FakeClock
 from chgrid.web.outbox import RecordingOutbox
 

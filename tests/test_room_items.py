@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from actors.room import RoomActor, WorldInfo
+from chgrid.actors.room import RoomActor, WorldInfo
 from chgrid.items.registry import default_registry
 from chgrid.timing import FakeClock
 from chgrid.web.outbox import RecordingOutbox

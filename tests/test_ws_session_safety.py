@@ -222,7 +222,7 @@ class RecordingConnection:
 
 
 def test_unknown_wrong_and_disabled_logins_each_verify_once_at_the_same_cost(tmp_path):
-    from actors.account import AccountActor
+    from chgrid.actors.account import AccountActor
     from tests.test_auth_primitives import run_coroutine
 
     clock = FakeClock()
