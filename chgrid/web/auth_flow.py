@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chgrid.auth import messages as M
 from chgrid.auth.passwords import parse_hash
@@ -16,9 +16,7 @@ from chgrid.auth.policy import normalise_email, normalise_username, registration
 from chgrid.auth.ratelimit import failure_jitter_s
 from chgrid.permissions import admin_menu_actions
 from chgrid.web.bridge import ask
-
-if TYPE_CHECKING:
-    from chgrid.web.ws import GridSocket
+from chgrid.web.player_connection import PlayerConnection
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +33,7 @@ class AuthFailure(Exception):
         self.internal = internal or message
 
 
-async def handle_auth_command(conn: GridSocket, packet_type: str, data: dict) -> None:
+async def handle_auth_command(conn: PlayerConnection, packet_type: str, data: dict) -> None:
     ctx = conn.ctx
     if packet_type == "auth_logout":
         await logout(conn)
@@ -58,7 +56,7 @@ async def handle_auth_command(conn: GridSocket, packet_type: str, data: dict) ->
         )
 
 
-async def cookie_resume(conn: GridSocket, token: str) -> bool:
+async def cookie_resume(conn: PlayerConnection, token: str) -> bool:
     """Handshake cookie login (protocol.md §3.2–3.3). True when the connection is in.
 
     Its ``auth_result`` carries no ``sessionToken``: the browser already holds the cookie,
@@ -102,7 +100,7 @@ async def attempt(
     return False
 
 
-async def _login(conn: GridSocket, data: dict) -> Any:
+async def _login(conn: PlayerConnection, data: dict) -> Any:
     """Password login. Unknown, wrong-password and disabled accounts take one path: one
     verification (against the dummy hash when there is no usable stored hash), then the
     decision, so the reply time does not tell them apart (issue 11)."""
@@ -123,7 +121,7 @@ async def _login(conn: GridSocket, data: dict) -> Any:
         raise AuthFailure(M.LOGIN_FAILED, str(rejected)) from None
 
 
-async def _register(conn: GridSocket, data: dict) -> Any:
+async def _register(conn: PlayerConnection, data: dict) -> Any:
     ctx = conn.ctx
     username = normalise_username(data["username"])
     error = registration_error(username, data["password"], ctx.policy)
@@ -138,7 +136,7 @@ async def _register(conn: GridSocket, data: dict) -> Any:
     return result
 
 
-async def _resume(conn: GridSocket, token: str) -> Any:
+async def _resume(conn: PlayerConnection, token: str) -> Any:
     token = token.strip()
     if not token:
         raise AuthFailure(M.RESUME_FAILED, "Missing session token.")
@@ -150,7 +148,7 @@ async def _resume(conn: GridSocket, token: str) -> Any:
     return result
 
 
-def activate(conn: GridSocket, grant: Any, *, reveal_token: bool = True) -> None:
+def activate(conn: PlayerConnection, grant: Any, *, reveal_token: bool = True) -> None:
     """Bind the connection to the account, answer, and hand it to the grid."""
     ctx = conn.ctx
     conn.bind(grant)
@@ -171,7 +169,7 @@ def activate(conn: GridSocket, grant: Any, *, reveal_token: bool = True) -> None
     ctx.room.join(conn.client_id, grant)
 
 
-async def logout(conn: GridSocket) -> None:
+async def logout(conn: PlayerConnection) -> None:
     ctx = conn.ctx
     if conn.token:
         try:
