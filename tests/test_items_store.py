@@ -33,16 +33,15 @@ def make(item_id: str, created_at: int = 1, **overrides) -> ItemState:
 
 def test_round_trip_and_update(database):
     store = ItemStore(database)
-    store.ensure_schema()
     first = make("a", params={"spaces": "ä, b"}, type="wheel", title="Rad ✓")
-    store.upsert(first)
-    store.upsert(make("b", created_at=0, carrier_id="client-1"))
+    store.apply(upserts=[first])
+    store.apply(upserts=[make("b", created_at=0, carrier_id="client-1")])
     loaded = store.load_all()
     assert [item.id for item in loaded] == ["b", "a"]  # oldest first
     assert loaded[1] == first
     assert loaded[0].carrier_id is None  # never restored
     first.title, first.version = "renamed", 3
-    store.upsert(first)
+    store.apply(upserts=[first])
     assert store.load_all()[1].title == "renamed"
     assert ItemRow.select().count() == 2
 
@@ -51,16 +50,16 @@ def test_delete_removes_song(database):
     store = ItemStore(database)
     store.apply(upserts=[make("p", type="piano", params={"songId": "item:p:recording"})],
                 songs=[SongWrite("item:p:recording", "p", {"events": []})])
-    store.save_song("item:other:recording", "other", {"events": [[1, 0, 60, 1, 0]]})
+    store.apply(songs=[SongWrite("item:other:recording", "other", {"events": [[1, 0, 60, 1, 0]]})])
     assert set(store.load_songs()) == {"item:p:recording", "item:other:recording"}
-    store.delete("p")
+    store.apply(deletes=["p"])
     assert store.load_all() == []
     assert list(store.load_songs()) == ["item:other:recording"]
 
 
 def test_apply_is_one_transaction(database):
     store = ItemStore(database)
-    store.upsert(make("keep"))
+    store.apply(upserts=[make("keep")])
     broken = make("bad")
     broken.title = None  # NOT NULL violation half-way through the batch
     with pytest.raises(peewee.IntegrityError):
@@ -84,7 +83,7 @@ def _raw_insert(database, **values):
 
 def test_bad_rows_are_skipped_individually(database, caplog):
     store = ItemStore(database)
-    store.upsert(make("good"))
+    store.apply(upserts=[make("good")])
     _raw_insert(database, id="bad-json", params="{not json")
     _raw_insert(database, id="bad-shape", params="[1, 2]")
     _raw_insert(database, id="bad-x", x="abc")
@@ -107,7 +106,7 @@ def test_missing_names_are_filled(database):
 
 def test_bad_songs_are_skipped(database):
     store = ItemStore(database)
-    store.save_song("good", "p", {"events": []})
+    store.apply(songs=[SongWrite("good", "p", {"events": []})])
     PianoSongRow.insert(song_id="  ", item_id="p", data="{}").execute()
     PianoSongRow.insert(song_id="list", item_id="p", data="[]").execute()
     PianoSongRow.insert(song_id="junk", item_id="p", data="{").execute()
@@ -116,7 +115,7 @@ def test_bad_songs_are_skipped(database):
 
 def test_each_grid_loads_only_its_own_items(database):
     main, lobby = ItemStore(database, grid="main"), ItemStore(database, grid="lobby")
-    main.upsert(make("in-main"))
-    lobby.upsert(make("in-lobby"))
+    main.apply(upserts=[make("in-main")])
+    lobby.apply(upserts=[make("in-lobby")])
     assert [i.id for i in main.load_all()] == ["in-main"]
     assert [i.id for i in lobby.load_all()] == ["in-lobby"]

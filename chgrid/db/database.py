@@ -19,6 +19,11 @@ SQLite settings and why:
   A deferred transaction that reads and then writes can fail at once with "database
   is locked" when another process (``chgrid admin``) writes meanwhile; an immediate one
   waits up to ``timeout`` seconds for the lock instead.
+
+``timeout`` (10 s) is only the default: writes a thread must not be held up by bound
+their own wait (:func:`lock_wait`, :func:`set_busy_timeout`), and :func:`lock_state`
+tells every writer of the process when the database was last found locked
+(:mod:`chgrid.db.busy`).
 """
 from __future__ import annotations
 
@@ -33,6 +38,8 @@ from urllib.parse import urlparse
 
 import peewee
 from playhouse import db_url
+
+from chgrid.db.busy import LockState
 
 db_proxy = peewee.DatabaseProxy()
 
@@ -90,6 +97,14 @@ def open_database(url: str) -> peewee.Database:
     )
 
 
+def set_busy_timeout(database: peewee.Database | peewee.DatabaseProxy, seconds: float) -> None:
+    """Make the calling thread's SQLite connection wait at most ``seconds`` for a lock
+    from now on (other databases: nothing)."""
+    real = database.obj if isinstance(database, peewee.DatabaseProxy) else database
+    if isinstance(real, peewee.SqliteDatabase):
+        real.execute_sql(f"PRAGMA busy_timeout = {max(1, int(seconds * 1000))}")
+
+
 @contextlib.contextmanager
 def lock_wait(database: peewee.Database | peewee.DatabaseProxy, seconds: float | None):
     """Within the block, wait at most ``seconds`` for SQLite's write lock.
@@ -124,6 +139,13 @@ def database_url_for(settings) -> str:
 _bind_lock = threading.Lock()
 _bound_url: str | None = None
 _users = 0
+_lock_state = LockState()
+
+
+def lock_state() -> LockState:
+    """Whether the bound database was last found locked (shared by all its writers;
+    a fresh one with each new binding)."""
+    return _lock_state
 
 
 def acquire_database(url: str) -> peewee.Database:
@@ -132,7 +154,7 @@ def acquire_database(url: str) -> peewee.Database:
     One process uses one database: asking for a different URL while the proxy is bound
     raises ``RuntimeError``. Each caller must call :func:`release_database` once.
     """
-    global _bound_url, _users
+    global _bound_url, _users, _lock_state
     with _bind_lock:
         if _users:
             if url != _bound_url:
@@ -140,6 +162,7 @@ def acquire_database(url: str) -> peewee.Database:
         else:
             db_proxy.initialize(open_database(url))
             _bound_url = url
+            _lock_state = LockState()
         _users += 1
         return db_proxy.obj
 

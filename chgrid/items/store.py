@@ -2,7 +2,15 @@
 
 ``ItemStore`` runs on the room actor's thread. The room batches the writes of one
 actor step into one ``apply`` call, which is one transaction, so an acknowledged change
-is committed before (or as) its acknowledgement is sent.
+is committed before (or as) its acknowledgement is sent. ``apply`` waits for a locked
+database at most ``lock_wait_s`` in all and raises otherwise, so a lock held elsewhere
+(an operator's ``sqlite3`` shell, a backup) stalls the room that long at most.
+
+A write nobody acknowledges (the drop of a carried item when its carrier disconnects)
+goes through ``apply_later`` instead: it returns at once and a background writer
+(:mod:`chgrid.db.ordered_writer`) commits it, retrying while the database is locked.
+Both kinds go through one ordered stream, so a queued older write never lands after
+a newer one for the same item or song.
 
 Loading is defensive where the reference was not: a bad row is logged and skipped on
 its own instead of aborting the whole load (which, in the reference, led to the next
@@ -18,8 +26,9 @@ from typing import Any
 
 import peewee
 
-from chgrid.db.database import db_proxy, lock_wait
-from chgrid.db.item_models import MODELS, ItemRow, PianoSongRow
+from chgrid.db.database import db_proxy
+from chgrid.db.item_models import ItemRow, PianoSongRow
+from chgrid.db.ordered_writer import OrderedWriter
 from chgrid.items.model import ItemState
 from chgrid.items.registry import ItemRegistry, default_registry
 
@@ -54,22 +63,22 @@ class ItemStore:
 
     ``database`` is the database :data:`chgrid.db.database.db_proxy` is bound to (or
     the proxy itself); ``registry`` says which item types exist (default: the built-in
-    plug-ins); ``lock_wait_s`` bounds how long a write waits for a locked SQLite
-    database before ``apply`` raises (None: the database's own busy timeout), so the
-    room's thread is held up at most that long.
+    plug-ins); ``lock_wait_s`` bounds how long ``apply`` waits for a locked SQLite
+    database before it raises (None: the database's own busy timeout), so the room's
+    thread is held up at most that long. ``writer`` (default: a new
+    :class:`~chgrid.db.ordered_writer.OrderedWriter` on ``database``) orders the writes.
+    Call :meth:`close` at shutdown so queued ``apply_later`` writes get their chance to
+    commit.
     """
 
     def __init__(self, database: peewee.Database | peewee.DatabaseProxy = db_proxy,
                  registry: ItemRegistry | None = None, grid: str = "main",
-                 lock_wait_s: float | None = None) -> None:
+                 lock_wait_s: float | None = None, writer: OrderedWriter | None = None) -> None:
         self._db = database
         self._registry = registry or default_registry()
         self.grid = grid
         self.lock_wait_s = lock_wait_s
-
-    def ensure_schema(self) -> None:
-        """Create the item tables if missing (``chgrid.db.database.create_tables`` also does)."""
-        self._db.create_tables(list(MODELS), safe=True)
+        self._writer = writer or OrderedWriter(database, name=f"items[{grid}]")
 
     # --- loading ----------------------------------------------------------------
 
@@ -125,37 +134,48 @@ class ItemStore:
 
     # --- writing ----------------------------------------------------------------
 
-    def upsert(self, item: ItemState) -> None:
-        self.apply(upserts=[item])
-
-    def delete(self, item_id: str) -> None:
-        """Delete an item and any song recorded on it."""
-        self.apply(deletes=[item_id])
-
-    def save_song(self, song_id: str, item_id: str, data: dict[str, Any]) -> None:
-        self.apply(songs=[SongWrite(song_id, item_id, data)])
-
     def apply(self, upserts: Iterable[ItemState] = (), deletes: Iterable[str] = (),
               songs: Iterable[SongWrite] = ()) -> None:
-        """One transaction: item upserts, then songs, then deletions (with their songs).
+        """One transaction now: item upserts, then songs, then deletions (with their songs).
 
         Deletions run last so a batch that both touched and deleted an item ends with
-        the item gone.
+        the item gone. Raises if the database refused it or stayed locked for
+        ``lock_wait_s``; then nothing of the batch was written.
         """
-        upserts, deletes, songs = list(upserts), list(deletes), list(songs)
-        if not (upserts or deletes or songs):
-            return
-        with lock_wait(self._db, self.lock_wait_s), self._db.atomic():
-            for item in upserts:
-                self._write_item(item)
-            for song in songs:
-                self._write_song(song)
-            if deletes:
-                PianoSongRow.delete().where(PianoSongRow.item_id.in_(deletes)).execute()
-                ItemRow.delete().where(ItemRow.id.in_(deletes)).execute()
+        batch = self._batch(upserts, deletes, songs)
+        if batch is not None:
+            self._writer.write_now(batch, self.lock_wait_s)
 
-    def _write_item(self, item: ItemState) -> None:
-        values = {
+    def apply_later(self, upserts: Iterable[ItemState] = (), deletes: Iterable[str] = (),
+                    songs: Iterable[SongWrite] = ()) -> None:
+        """Like :meth:`apply`, for a write nobody waits for: returns at once; the batch
+        is committed in the background, after every earlier ``apply_later`` batch,
+        retried while the database is locked. The items are copied now, so the caller
+        may go on changing them."""
+        batch = self._batch(upserts, deletes, songs)
+        if batch is not None:
+            self._writer.write_later(batch)
+
+    def drain(self, timeout_s: float) -> bool:
+        """Wait up to ``timeout_s`` for queued ``apply_later`` batches; True once none is left."""
+        return self._writer.drain(timeout_s)
+
+    def close(self, timeout_s: float = 5.0) -> bool:
+        """Give queued batches up to ``timeout_s`` to commit, then drop (and log) the rest.
+        Call it before the database is closed. True if nothing was dropped."""
+        return self._writer.close(timeout_s)
+
+    def _batch(self, upserts, deletes, songs) -> _Batch | None:
+        # Rows are built now: the room keeps mutating its ItemState objects.
+        rows = tuple((item.id, self._item_values(item)) for item in upserts)
+        song_rows = tuple((song.song_id, song.item_id, _dumps(song.data)) for song in songs)
+        deletes = tuple(deletes)
+        if not (rows or deletes or song_rows):
+            return None
+        return _Batch(self._db, rows, deletes, song_rows)
+
+    def _item_values(self, item: ItemState) -> dict:
+        return {
             ItemRow.id: item.id,
             ItemRow.grid: self.grid,
             ItemRow.type: item.type,
@@ -171,13 +191,54 @@ class ItemStore:
             ItemRow.version: item.version,
             ItemRow.params: _dumps(item.params),
         }
-        preserve = [column for column in values if column is not ItemRow.id]
-        ItemRow.insert(values).on_conflict(conflict_target=[ItemRow.id],
-                                           preserve=preserve).execute()
 
-    def _write_song(self, song: SongWrite) -> None:
-        PianoSongRow.insert(
-            {PianoSongRow.song_id: song.song_id, PianoSongRow.item_id: song.item_id,
-             PianoSongRow.data: _dumps(song.data)}
-        ).on_conflict(conflict_target=[PianoSongRow.song_id],
-                      preserve=[PianoSongRow.item_id, PianoSongRow.data]).execute()
+
+_ITEM_PRESERVE = [column for column in _ITEM_COLUMNS if column is not ItemRow.id] + [ItemRow.grid]
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """One ``apply`` batch as rows (a :class:`chgrid.db.ordered_writer.WriteJob`)."""
+
+    db: Any
+    items: tuple[tuple[str, dict], ...]  # (item id, column values)
+    deletes: tuple[str, ...]
+    songs: tuple[tuple[str, str, str], ...]  # (song id, item id, JSON data)
+
+    def run(self) -> None:
+        with self.db.atomic():
+            for _, values in self.items:
+                ItemRow.insert(values).on_conflict(conflict_target=[ItemRow.id],
+                                                   preserve=_ITEM_PRESERVE).execute()
+            for song_id, item_id, data in self.songs:
+                PianoSongRow.insert(
+                    {PianoSongRow.song_id: song_id, PianoSongRow.item_id: item_id, PianoSongRow.data: data}
+                ).on_conflict(conflict_target=[PianoSongRow.song_id],
+                              preserve=[PianoSongRow.item_id, PianoSongRow.data]).execute()
+            if self.deletes:
+                PianoSongRow.delete().where(PianoSongRow.item_id.in_(self.deletes)).execute()
+                ItemRow.delete().where(ItemRow.id.in_(self.deletes)).execute()
+
+    def without(self, newer: _Batch) -> _Batch | None:
+        """This older batch minus what ``newer`` rewrote: its items (written or deleted),
+        its songs, and the songs of the items it deleted."""
+        items_done = {item_id for item_id, _ in newer.items} | set(newer.deletes)
+        songs_done = {song_id for song_id, _, _ in newer.songs}
+        deleted = set(newer.deletes)
+        left = _Batch(
+            self.db,
+            tuple(row for row in self.items if row[0] not in items_done),
+            tuple(item_id for item_id in self.deletes if item_id not in items_done),
+            tuple(song for song in self.songs if song[0] not in songs_done and song[1] not in deleted),
+        )
+        return left if (left.items or left.deletes or left.songs) else None
+
+    def describe(self) -> str:
+        parts = []
+        if self.items:
+            parts.append("items " + ", ".join(item_id for item_id, _ in self.items))
+        if self.songs:
+            parts.append("songs " + ", ".join(song_id for song_id, _, _ in self.songs))
+        if self.deletes:
+            parts.append("deletes " + ", ".join(self.deletes))
+        return "; ".join(parts)

@@ -1,0 +1,68 @@
+"""Reading and purging ``account_events``, the change notices other processes poll.
+
+Every account or role mutation appends a row (``AccountRecords.event``) so that a
+server notices what ``chgrid admin`` changed from another process: the server's
+poller (``chgrid/server.py`` ``_poll_account_events``) asks every couple of seconds
+for the rows after the last id it has seen. Without a purge the table grows forever,
+so the AccountActor deletes rows older than :data:`EVENT_RETENTION_MS` every
+:data:`EVENT_PURGE_INTERVAL_S`.
+
+The purge must never make the poller miss a row:
+
+- the newest row is always kept: SQLite gives a new row the highest rowid plus one,
+  so deleting the newest would hand out again an id the poller has already passed;
+- a row is only deleted once this process's poller has read past it (its "poll
+  mark", the id it last asked after), even if the row looks old (a clock that jumped,
+  a poller that stalled);
+- the retention (an hour) is far longer than the poll interval (2 s) or a restart, so
+  a poller in another process on the same database has read a row long before it goes.
+"""
+from __future__ import annotations
+
+import peewee
+
+from chgrid.auth.records import EVENT_BATCH, AccountEvent
+from chgrid.db.models import AccountEvent as EventRow
+
+EVENT_RETENTION_MS = 60 * 60 * 1000
+EVENT_PURGE_INTERVAL_S = 10 * 60
+
+
+class EventLog:
+    """The poll and purge side of ``account_events`` (AccountActor thread only)."""
+
+    def __init__(self) -> None:
+        # Highest id a poller in this process has read past; None until it first asks.
+        self.poll_mark: int | None = None
+
+    def after(self, last_event_id: int, exclude_origin: str) -> tuple[int, list[AccountEvent]]:
+        """Events with id > ``last_event_id`` (at most ``EVENT_BATCH``), minus those from
+        ``exclude_origin``; the int is the id to pass next time (advanced past excluded
+        events too)."""
+        self.poll_mark = max(self.poll_mark or 0, int(last_event_id))
+        rows = list(
+            EventRow.select().where(EventRow.id > last_event_id).order_by(EventRow.id).limit(EVENT_BATCH)
+        )
+        last = rows[-1].id if rows else last_event_id
+        events = [
+            AccountEvent(row.id, row.user_id, row.kind, row.origin, row.created_at_ms)
+            for row in rows
+            if row.origin != exclude_origin
+        ]
+        return last, events
+
+    @staticmethod
+    def latest_id() -> int:
+        return EventRow.select(peewee.fn.MAX(EventRow.id)).scalar() or 0
+
+    def purge_before(self, db, cutoff_ms: int) -> int:
+        """Delete events created before ``cutoff_ms`` that the poller has read past,
+        always keeping the newest row (see the module docstring); returns how many."""
+        with db.atomic():
+            newest = EventRow.select(peewee.fn.MAX(EventRow.id)).scalar()
+            if newest is None:
+                return 0
+            condition = (EventRow.created_at_ms < cutoff_ms) & (EventRow.id < newest)
+            if self.poll_mark is not None:
+                condition &= EventRow.id <= self.poll_mark
+            return EventRow.delete().where(condition).execute()
