@@ -1,474 +1,213 @@
-"""RoomActor: one grid's roster, positions, nicknames, chat, signalling and items.
+"""RoomActor: the owner of one grid, and ``RoomProxy``, its typed interface.
 
-The room is the single writer of its state. Handlers tell it packets; it answers by
-queueing already-encoded frames on its Outbox, flushed once per message it handles.
-Item packets are handled by ``RoomItems`` (``actors/room_items.py``) and, for the
-clock, radio and piano with their per-item actors, ``RoomStatefulItems``
-(``actors/room_stateful.py``), which this class mixes in so that items share the roster
-without any locking.
+The room is the single writer of its state (``RoomState``: roster and items) and a thin
+one: each message it receives is one all-or-nothing step (``chgrid.actors.room_step``)
+that it hands to a component with an explicit interface, all built around one
+``RoomContext``:
 
-An acknowledged change is committed before anything else happens: a nickname or a
-teleport waits (bounded by ``commit_wait_s``) for the AccountActor's save, then changes
-memory, then queues frames; a failed save is answered to the sender only. Chat, actions
-and piano notes pass per-account flood control (``chgrid.world.flood``) first.
+- ``Roster`` (``room_roster.py``): join, leave, walking, teleports, nicknames, authority;
+- ``Chat`` (``room_chat.py``): chat lines, commands, reboot, voice signalling;
+- ``ItemPackets`` over an ``ItemBook`` (``room_items.py``, ``room_item_book.py``): the
+  generic item packets and carrying;
+- ``StatefulItems`` (``room_stateful.py``): the host of the stateful item types'
+  plug-ins and their per-item actors (``chgrid.actors.item_plugin``).
+
+Packets are dispatched through one table of routes, behind per-account flood control
+(``room_routes.py``). Frames are staged during a step and handed to the outbox in one
+batch when it commits; a step that raises sends nothing and leaves memory as it was.
 """
 from __future__ import annotations
 
 import functools
 import logging
 import random
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 import pykka
+from pykka.typing import ActorMemberMixin, proxy_method
 
-from chgrid.actors.room_stateful import RoomStatefulItems
-from chgrid.permissions import admin_menu_actions, sorted_permissions
-from chgrid.protocol import encode
-from chgrid.settings import LimitsSettings, RadioSettings
-from chgrid.world import chat as chat_rules
-from chgrid.world.flood import ACTIONS_LIMITED, CHAT_LIMITED, Admission, RateLimit, UserBuckets
-from chgrid.world.movement import (
-    MAX_STEPS_PER_TICK,
-    MOVEMENT_TICK_MS,
-    MoveBudget,
-    in_bounds,
-    try_step,
-    window_of,
-)
-from chgrid.world.nicknames import NOT_SAVED, decide_nickname
+from chgrid.actors.account_proxy import AccountProxy
+from chgrid.actors.item_actor import ItemReport
+from chgrid.actors.item_plugin import StatefulPlugins
+from chgrid.actors.room_chat import Chat
+from chgrid.actors.room_context import RoomContext
+from chgrid.actors.room_item_book import ItemBook, ItemStorePort
+from chgrid.actors.room_items import ItemPackets
+from chgrid.actors.room_roster import DEFAULT_COMMIT_WAIT_S, JoinGrant, Roster
+from chgrid.actors.room_routes import FloodControl, Route, merge_routes
+from chgrid.actors.room_state import Player, RoomState, WorldInfo
+from chgrid.actors.room_stateful import StatefulItems
+from chgrid.actors.room_step import Outbox, StepJournal
+from chgrid.actors.timers import Clock, Scheduler
+from chgrid.items.base import DelayedLine
+from chgrid.items.registry import ItemRegistry
+from chgrid.settings import LimitsSettings
+
+__all__ = ["RoomActor", "RoomProxy", "RoomSnapshot", "WorldInfo"]
 
 log = logging.getLogger(__name__)
 
-POSITION_SAVE_INTERVAL_MS = 5000
-DISABLED_MESSAGE = "Account is disabled."
-# How long an acknowledged account change (nickname, teleport) may wait for its commit
-# (settings.storage.commit_wait_s); the answer is awaited a little longer, since the
-# AccountActor itself gives up at the deadline.
-DEFAULT_COMMIT_WAIT_S = 5.0
-COMMIT_GRACE_S = 1.0
-# Packets that make others hear something and are not limited otherwise: they share the
-# per-user action bucket (chat and piano notes have their own).
-ACTION_PACKETS = frozenset({
-    "update_nickname", "teleport_complete", "item_add", "item_pickup", "item_drop",
-    "item_delete", "item_update", "item_use", "item_secondary_use", "item_piano_recording",
-})
-
-Scheduler = Callable[[float, Callable[[], None]], None]
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-@dataclass
-class WorldInfo:
-    """Static facts every welcome carries."""
-
-    grid_size: int
-    instance_id: str
-    version: str
-    policy: dict
-    started_monotonic: float
-
-
-@dataclass
-class Player:
-    """One authenticated connection in this room."""
-
-    client_id: str
-    user_id: int
-    username: str
-    nickname: str
-    role: str
-    permissions: frozenset[str]
-    x: int
-    y: int
-    budget: MoveBudget
-    carrying: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def public(self) -> dict:
-        return {"id": self.client_id, "nickname": self.nickname, "x": self.x, "y": self.y}
-
-
-def actor_step(method):
-    """Run one message: log (never raise) failures, then flush the outbox once."""
+def room_step(method: Callable[Concatenate[RoomActor, P], R]) -> Callable[Concatenate[RoomActor, P], R | None]:
+    """Run one message as one step: committed whole, or (on an exception) logged and
+    rolled back, sending nothing."""
 
     @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        try:
-            return method(self, *args, **kwargs)
-        except Exception:
-            log.exception("room %s: %s failed", self.name, method.__name__)
-            return None
-        finally:
-            self.outbox.flush()
+    def wrapper(self: RoomActor, *args: P.args, **kwargs: P.kwargs) -> R | None:
+        return self._journal.run(method.__name__, lambda: method(self, *args, **kwargs))
 
     return wrapper
 
 
-class RoomActor(RoomStatefulItems, pykka.ThreadingActor):
-    """Owner of one grid. Construct with ``RoomActor.start(...)``."""
+@dataclass(frozen=True)
+class RoomSnapshot:
+    """Diagnostics (tests, health figures): who is here and which item actors run.
+
+    ``players``: public fields plus ``userId``; ``item_actors``: item id → type id.
+    """
+
+    players: list[dict[str, Any]]
+    item_actors: dict[str, str]
+
+
+class RoomActor(pykka.ThreadingActor):
+    """Owner of one grid. Start with ``RoomActor.start(...)``; talk to it through a
+    :class:`RoomProxy`.
+
+    ``account`` is the AccountActor's proxy; ``outbox`` receives each step's frames;
+    ``clock`` and ``scheduler`` are the injectable time (``chgrid.actors.timers``);
+    ``item_registry``/``item_store``/``plugins`` the item types, their storage and the
+    stateful types' plug-ins (none: items without running parts); ``on_reboot`` is
+    called by the first allowed ``/reboot``; ``limits`` the flood control;
+    ``commit_wait_s`` bounds the wait for an acknowledged account change.
+    """
 
     def __init__(
         self,
         name: str,
         world: WorldInfo,
-        account: Any,
-        outbox: Any,
-        clock: Any,
+        account: AccountProxy,
+        outbox: Outbox,
+        clock: Clock,
         scheduler: Scheduler,
-        item_registry: Any = None,
-        item_store: Any = None,
+        item_registry: ItemRegistry | None = None,
+        item_store: ItemStorePort | None = None,
+        plugins: StatefulPlugins | None = None,
         on_reboot: Callable[[], None] | None = None,
         rng: random.Random | None = None,
-        radio_settings: RadioSettings | None = None,
-        radio_fetcher: Callable[[str], Any] | None = None,
         limits: LimitsSettings | None = None,
         commit_wait_s: float = DEFAULT_COMMIT_WAIT_S,
     ) -> None:
         super().__init__()
         self.name = name
-        self.world = world
-        self.account = account
-        self.outbox = outbox
-        self.clock = clock
-        self.scheduler = scheduler
-        self.on_reboot = on_reboot
-        self.rng = rng or random.SystemRandom()
-        # For the radio pollers; the fetcher is injectable for tests (None: the real one).
-        self.radio_settings = radio_settings or RadioSettings()
-        self.radio_fetcher = radio_fetcher
-        self.players: dict[str, Player] = {}
-        self.commit_wait_s = commit_wait_s
-        limits = limits or LimitsSettings()
-        # Flood control per account (chgrid.world.flood), timed by the room's clock.
-        self.chat_buckets = UserBuckets(RateLimit(limits.chat_burst, limits.chat_per_second))
-        self.action_buckets = UserBuckets(RateLimit(limits.actions_burst, limits.actions_per_second))
-        self.note_buckets = UserBuckets(RateLimit(limits.piano_notes_burst, limits.piano_notes_per_second))
-        self._last_position_save: dict[int, int] = {}
-        self._reboot_pending = False
-        self._handlers: dict[str, Callable[[Player, dict], None]] = {
-            "update_position": self._on_update_position,
-            "teleport_complete": self._on_teleport_complete,
-            "update_nickname": self._on_update_nickname,
-            "chat_message": self._on_chat_message,
-            "signal": self._on_signal,
-        }
-        self.init_items(item_registry, item_store)
+        self._journal = StepJournal(outbox, name)
+        self._state = RoomState(self._journal)
+        ctx = RoomContext(name, world, clock, scheduler, rng or random.SystemRandom(),
+                          self._journal, self._state)
+        self._ctx = ctx
+        self._book = ItemBook(ctx, item_registry or ItemRegistry(()), item_store)
+        self._stateful = StatefulItems(ctx, self._book, plugins or StatefulPlugins())
+        self._items = ItemPackets(ctx, self._book, self._stateful)
+        self._flood = FloodControl(limits or LimitsSettings(), clock)
+        self._chat = Chat(ctx, on_reboot)
+        self._roster = Roster(ctx, account, self._items, leave_hooks=(
+            ("the stateful items' clean-up", self._stateful.player_left),
+            ("the drop of carried items", self._items.player_left),
+            ("the flood buckets' clean-up", self._prune_buckets),
+        ), commit_wait_s=commit_wait_s)
+        self._routes: dict[str, Route] = merge_routes(
+            self._roster.routes(), self._chat.routes(), self._items.routes(), self._stateful.routes())
 
     # -- lifecycle -----------------------------------------------------------------------
 
     def on_start(self) -> None:
-        self._self_proxy = self.actor_ref.proxy()
-        self.start_items()
+        self._ctx.bind_link(cast(RoomProxy, self.actor_ref.proxy()))
+        self._journal.run("start", self._start)
+
+    def _start(self) -> None:
+        count = self._book.load()
+        log.info("room %s: %d items loaded", self.name, count)
+        self._stateful.start()
 
     def on_stop(self) -> None:
-        self.flush_state()
-        self.stop_items()
+        self._journal.run("saving positions", self._roster.flush_positions)
+        self._stateful.stop()
 
-    def on_failure(self, exception_type, exception_value, traceback) -> None:
+    def on_failure(self, exception_type: Any, exception_value: Any, traceback: Any) -> None:
         log.error("room %s crashed: %s", self.name, exception_value)
 
-    # -- sending -------------------------------------------------------------------------
+    def _prune_buckets(self, player: Player) -> None:
+        self._flood.prune(self._state.connected_user_ids())
 
-    def send(self, client_id: str, packet_type: str, payload: dict) -> None:
-        self.outbox.send(client_id, encode(packet_type, payload))
+    # -- messages ------------------------------------------------------------------------
 
-    def send_all(self, packet_type: str, payload: dict, exclude: str | None = None) -> None:
-        frame = encode(packet_type, payload)
-        self.outbox.send_many((cid for cid in self.players if cid != exclude), frame)
+    @room_step
+    def join(self, client_id: str, grant: JoinGrant) -> None:
+        """An authenticated connection enters: ``welcome`` to it, a line to the others."""
+        self._roster.join(client_id, grant)
 
-    def system_line(self, client_id: str, message: str) -> None:
-        self.send(client_id, "chat_message", {"message": message, "system": True, "action": False})
-
-    def system_all(self, message: str, exclude: str | None = None) -> None:
-        self.send_all("chat_message", {"message": message, "system": True, "action": False}, exclude)
-
-    # -- presence ------------------------------------------------------------------------
-
-    @actor_step
-    def join(self, client_id: str, grant: Any) -> None:
-        size = self.world.grid_size
-        if grant.last_x is not None and grant.last_y is not None and in_bounds(grant.last_x, grant.last_y, size):
-            x, y = grant.last_x, grant.last_y
-        else:
-            x, y = self.rng.randrange(size), self.rng.randrange(size)
-        player = Player(
-            client_id=client_id,
-            user_id=grant.user_id,
-            username=grant.username,
-            nickname=grant.nickname,
-            role=grant.role,
-            permissions=frozenset(grant.permissions),
-            x=x,
-            y=y,
-            budget=MoveBudget(window_of(self.clock.now_ms())),
-        )
-        self.send(client_id, "welcome", self._welcome(player))
-        self.players[client_id] = player
-        self.system_all(f"{player.nickname} has logged in.", exclude=client_id)
-
-    def _welcome(self, player: Player) -> dict:
-        perms = sorted_permissions(player.permissions)
-        return {
-            "id": player.client_id,
-            "player": player.public(),
-            "users": [p.public() for p in self.players.values()],
-            "items": self.items_for_welcome(),
-            "worldConfig": {
-                "gridSize": self.world.grid_size,
-                "movementTickMs": MOVEMENT_TICK_MS,
-                "movementMaxStepsPerTick": MAX_STEPS_PER_TICK,
-            },
-            "uiDefinitions": self.ui_definitions(admin_menu_actions(perms)),
-            "serverInfo": {"instanceId": self.world.instance_id, "version": self.world.version},
-            "auth": {
-                "authenticated": True,
-                "userId": str(player.user_id),
-                "username": player.username,
-                "role": player.role,
-                "permissions": perms,
-                "policy": self.world.policy,
-            },
-        }
-
-    @actor_step
+    @room_step
     def leave(self, client_id: str) -> None:
-        self._remove(client_id)
+        """The connection closed (any cause): the disconnect sequence. Safe to repeat."""
+        self._roster.remove(client_id)
 
-    def _remove(self, client_id: str) -> None:
-        """The disconnect sequence of protocol.md §3.6. Safe to call twice."""
-        player = self.players.pop(client_id, None)
+    @room_step
+    def handle(self, client_id: str, packet_type: str, data: dict[str, Any]) -> None:
+        """One validated packet of a player in this room."""
+        player = self._state.players.get(client_id)
         if player is None:
             return
-        # Walking positions are saved throttled (world.md §11); this last one is told,
-        # not awaited: nothing acknowledges it.
-        self.account.save_state(player.user_id, x=player.x, y=player.y)
-        self._last_position_save.pop(player.user_id, None)
-        self._prune_buckets()
-        self.items_on_leave(player)
-        self.send_all("user_left", {"id": client_id})
-        self.system_all(f"{player.nickname} has logged out.")
-
-    @actor_step
-    def apply_authority(self, user_id: int, role: str, permissions: tuple, status: str) -> None:
-        """Live permission push (permissions.md §5) and ban (§6) for one account."""
-        perms = sorted_permissions(permissions)
-        push = {"role": role, "permissions": perms, "adminMenuActions": admin_menu_actions(perms)}
-        for player in [p for p in self.players.values() if p.user_id == user_id]:
-            player.role = role
-            player.permissions = frozenset(perms)
-            self.send(player.client_id, "auth_permissions", push)
-            if status != "active":
-                self.send(player.client_id, "auth_result", {"ok": False, "message": DISABLED_MESSAGE})
-                self.outbox.close(player.client_id, 1000, DISABLED_MESSAGE)
-                self._remove(player.client_id)
-
-    @actor_step
-    def flush_state(self) -> None:
-        """Save every connected player's position now (shutdown)."""
-        if self.players:
-            self.account.save_states(
-                [(p.user_id, None, p.x, p.y) for p in self.players.values()]
-            ).get(timeout=10)
-
-    def roster(self) -> list[dict]:
-        """A snapshot for tests and health figures."""
-        return [p.public() | {"userId": p.user_id} for p in self.players.values()]
-
-    # -- packets -------------------------------------------------------------------------
-
-    @actor_step
-    def handle(self, client_id: str, packet_type: str, data: dict) -> None:
-        player = self.players.get(client_id)
-        if player is None:
-            return
-        handler = self._handlers.get(packet_type) or self.item_handler(packet_type)
-        if handler is None:
+        route = self._routes.get(packet_type)
+        if route is None:
             log.warning("room %s: no handler for %s", self.name, packet_type)
             return
-        if not self._admit(player, packet_type, data):
-            return
-        handler(player, data)
+        if self._flood.admit(player, route, data):
+            route.handler(player, data)
 
-    # -- flood control -------------------------------------------------------------------
+    @room_step
+    def apply_authority(self, user_id: int, role: str, permissions: Iterable[str], status: str) -> None:
+        """Live permission push (permissions.md §5) and ban (§6) for one account."""
+        self._roster.apply_authority(user_id, role, permissions, status)
 
-    def _admit(self, player: Player, packet_type: str, data: dict) -> bool:
-        """Charge the sender's bucket; a refusal is answered to the sender only."""
-        if packet_type == "chat_message":
-            verdict = self.chat_buckets.take(player.user_id, self.clock.monotonic())
-            if verdict is Admission.REFUSED_NOTIFY:
-                self.system_line(player.client_id, CHAT_LIMITED)
-            return verdict.admitted
-        if packet_type not in ACTION_PACKETS:  # walking and signals: the hot path
-            return True
-        verdict = self.action_buckets.take(player.user_id, self.clock.monotonic())
-        if verdict.admitted:
-            return True
-        # Each refused request gets its own failure answer (clients wait for one).
-        if packet_type == "update_nickname":
-            self.send(player.client_id, "nickname_result", {
-                "accepted": False, "requestedNickname": data["nickname"],
-                "effectiveNickname": player.nickname, "reason": ACTIONS_LIMITED})
-        elif packet_type == "teleport_complete":
-            self._correct(player)
-            if verdict is Admission.REFUSED_NOTIFY:  # a correction alone says nothing
-                self.system_line(player.client_id, ACTIONS_LIMITED)
-        else:
-            self.refuse_item_packet(player, packet_type, data, ACTIONS_LIMITED)
-        return False
+    @room_step
+    def deliver_delayed(self, actor_client_id: str, line: DelayedLine) -> None:
+        """A delayed line of an item action is due (told by the scheduler)."""
+        self._items.deliver_delayed(actor_client_id, line)
 
-    def _prune_buckets(self) -> None:
-        connected = {p.user_id for p in self.players.values()}
-        now = self.clock.monotonic()
-        for buckets in (self.chat_buckets, self.action_buckets, self.note_buckets):
-            buckets.prune(now, connected)
+    @room_step
+    def item_report(self, report: ItemReport) -> None:
+        """An item actor reports; the plug-in of the item's type handles it."""
+        self._stateful.on_report(report)
 
-    # -- acknowledged account changes ------------------------------------------------------
+    @room_step
+    def item_actor_failed(self, item_id: str, actor_urn: str) -> None:
+        """An item actor crashed and stopped itself: replace it (if still current)."""
+        self._stateful.actor_failed(item_id, actor_urn)
 
-    def _commit_state(self, player: Player, **fields: Any) -> bool:
-        """Save ``fields`` of the player's account state and wait for the commit.
+    @room_step
+    def restart_item_actor(self, item_id: str) -> None:
+        """A restart back-off is over: start the item's actor again if still needed."""
+        self._stateful.resume(item_id)
 
-        True once committed; False (logged) when the database failed or did not answer
-        within ``commit_wait_s``: the caller then changes nothing and says so to the
-        sender only. The AccountActor skips or abandons the save at the same deadline,
-        so a reported failure is never committed later.
-        """
-        deadline = time.monotonic() + self.commit_wait_s
-        try:
-            future = self.account.save_state(player.user_id, deadline=deadline, **fields)
-            committed = future.get(timeout=self.commit_wait_s + COMMIT_GRACE_S)
-        except Exception as err:
-            log.warning("room %s: state of user %s not saved: %s", self.name, player.user_id, err)
-            return False
-        if committed is not True:
-            log.warning("room %s: state of user %s not saved in time", self.name, player.user_id)
-            return False
-        return True
+    def snapshot(self) -> RoomSnapshot:
+        """Diagnostics for tests and health figures (see :class:`RoomSnapshot`)."""
+        return RoomSnapshot(self._roster.snapshot(), dict(self._stateful.running_actors()))
 
-    def _correct(self, player: Player) -> None:
-        self.send(player.client_id, "update_position", {"id": player.client_id, "x": player.x, "y": player.y})
 
-    def _on_update_position(self, player: Player, data: dict) -> None:
-        target = (data["x"], data["y"])
-        now = self.clock.now_ms()
-        if not try_step(player.budget, (player.x, player.y), target, now, self.world.grid_size):
-            self._correct(player)
-            return
-        player.x, player.y = target
-        last = self._last_position_save.get(player.user_id)
-        if last is None or now - last >= POSITION_SAVE_INTERVAL_MS:
-            self._last_position_save[player.user_id] = now
-            self.account.save_state(player.user_id, x=player.x, y=player.y)
-        self.send_all("update_position", {"id": player.client_id, "x": player.x, "y": player.y})
-        self.items_follow_carrier(player)
+class RoomProxy(ActorMemberMixin, pykka.ActorProxy[RoomActor]):
+    """The RoomActor's messages, typed: ``cast(RoomProxy, RoomActor.start(...).proxy())``."""
 
-    def _on_teleport_complete(self, player: Player, data: dict) -> None:
-        x, y = data["x"], data["y"]
-        if not in_bounds(x, y, self.world.grid_size):
-            self._correct(player)
-            return
-        # Committed before anything changes or is sent: a teleport that was echoed
-        # survives a crash; one that could not be saved is corrected for the mover only.
-        if not self._commit_state(player, x=x, y=y):
-            self._correct(player)
-            return
-        player.x, player.y = x, y
-        self._last_position_save[player.user_id] = self.clock.now_ms()
-        self.send_all("update_position", {"id": player.client_id, "x": x, "y": y})
-        self.items_follow_carrier(player)
-        self.send_all("teleport_complete", {"id": player.client_id, "x": x, "y": y}, exclude=player.client_id)
-
-    def _on_update_nickname(self, player: Player, data: dict) -> None:
-        others = (p.nickname for cid, p in self.players.items() if cid != player.client_id)
-        decision = decide_nickname(
-            data["nickname"], player.nickname, others, "profile.update_nickname" in player.permissions
-        )
-        reply = {
-            "accepted": decision.accepted,
-            "requestedNickname": decision.requested,
-            "effectiveNickname": decision.effective,
-            "reason": decision.reason,
-        }
-        if not decision.changed:
-            self.send(player.client_id, "nickname_result", reply)
-            return
-        # Database, then memory, then frames: an accepted nickname survives a crash.
-        if not self._commit_state(player, nickname=decision.effective):
-            reply.update(accepted=False, effectiveNickname=player.nickname, reason=NOT_SAVED)
-            self.send(player.client_id, "nickname_result", reply)
-            return
-        old = player.nickname
-        player.nickname = decision.effective
-        self.send(player.client_id, "nickname_result", reply)
-        self.send_all("update_nickname", {"id": player.client_id, "nickname": player.nickname}, exclude=player.client_id)
-        self.system_all(f"{old} is now known as {player.nickname}.", exclude=player.client_id)
-        self.system_line(player.client_id, f"You are now known as {player.nickname}.")
-
-    def _on_chat_message(self, player: Player, data: dict) -> None:
-        message = data["message"]
-        if "chat.send" not in player.permissions:
-            self.system_line(player.client_id, chat_rules.NOT_ALLOWED)
-            return
-        command = chat_rules.parse_command(message)
-        if command is None:
-            self._say(player, message, action=False)
-            return
-        name = command.name
-        if name == "me":
-            if not command.remainder:
-                self.system_line(player.client_id, chat_rules.ME_USAGE)
-            else:
-                self._say(player, f"{player.nickname} {command.remainder}", action=True)
-        elif name == "up":
-            uptime = self.clock.monotonic() - self.world.started_monotonic
-            self.system_line(player.client_id, f"Server uptime: {chat_rules.format_uptime(uptime)}")
-        elif name == "version":
-            self.system_line(player.client_id, f"Server version: {self.world.version}")
-        elif name == "reboot":
-            self._reboot(player, command.remainder)
-        else:
-            self.system_line(player.client_id, chat_rules.unknown_command(command.word))
-
-    def _say(self, player: Player, message: str, action: bool) -> None:
-        self.send_all(
-            "chat_message",
-            {
-                "message": message,
-                "senderId": player.client_id,
-                "senderNickname": player.nickname,
-                "system": False,
-                "action": action,
-            },
-        )
-
-    def _reboot(self, player: Player, remainder: str | None) -> None:
-        if "server.allow_reboot" not in player.permissions:
-            self.system_line(player.client_id, chat_rules.REBOOT_DENIED)
-            return
-        if self._reboot_pending:
-            self.system_line(player.client_id, chat_rules.REBOOT_PENDING)
-            return
-        self._reboot_pending = True
-        self.system_all(chat_rules.reboot_announcement(remainder))
-        if self.on_reboot is not None:
-            self.scheduler(chat_rules.REBOOT_DELAY_S, self.on_reboot)
-
-    def _on_signal(self, player: Player, data: dict) -> None:
-        if "voice.send" not in player.permissions:
-            return
-        target = data["targetId"]
-        if target not in self.players:
-            return
-        self.send(
-            target,
-            "signal",
-            {
-                "senderId": player.client_id,
-                "senderNickname": player.nickname,
-                "x": player.x,
-                "y": player.y,
-                "sdp": data.get("sdp"),
-                "ice": data.get("ice"),
-            },
-        )
+    join = proxy_method(RoomActor.join)
+    leave = proxy_method(RoomActor.leave)
+    handle = proxy_method(RoomActor.handle)
+    apply_authority = proxy_method(RoomActor.apply_authority)
+    deliver_delayed = proxy_method(RoomActor.deliver_delayed)
+    item_report = proxy_method(RoomActor.item_report)
+    item_actor_failed = proxy_method(RoomActor.item_actor_failed)
+    restart_item_actor = proxy_method(RoomActor.restart_item_actor)
+    snapshot = proxy_method(RoomActor.snapshot)

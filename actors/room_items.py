@@ -1,256 +1,246 @@
-"""Item handling of the RoomActor (items.md §4–7), mixed into ``RoomActor``.
+"""The room's item packets (items.md §4–7): add, pick up, drop, delete, edit, use.
 
-The decisions are pure functions in ``chgrid.items.operations``; this mixin keeps the
-room's items, turns outcomes into packets in the order of items.md §4, and runs the
-delayed follow-ups (the wheel's result) through the room's scheduler.
+The decisions are pure functions in ``chgrid.items.operations``; ``ItemPackets`` turns
+their outcomes into stored state and packets in the order of items.md §4, moves carried
+items with their carrier, drops them when the carrier leaves, and delivers delayed
+lines (the wheel's result). It knows no item type by name: a type's own packets on use
+come as the outcome's effects, and stateful types hear of every change through the
+:class:`ItemLifecycle` the room gives it.
 
-Every change is written in the order database, memory, frames: the write commits on the
-room's thread before the room's memory changes or any packet is queued, so whatever was
-acknowledged or broadcast survives a crash. A write that fails (or waits longer than the
-store's lock wait) changes nothing and is answered ``item_action_result ok:false`` to
-the sender only.
+Every change is written in the order database, memory, frames: the write commits on
+the room's thread before the room's memory changes or any packet is staged, so
+whatever was acknowledged or broadcast survives a crash. A write that fails (or waits
+longer than the store's lock wait) changes nothing and is answered
+``item_action_result ok:false`` to the sender only.
 """
 from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
+import pykka
+
+from chgrid.actors.room_context import RoomContext, RoomSelf
+from chgrid.actors.room_item_book import ItemBook
+from chgrid.actors.room_routes import Charge, Route
+from chgrid.actors.room_state import Player
 from chgrid.items import operations as ops
-from chgrid.items.model import ActingUser, ItemState
-from chgrid.items.wire import item_to_wire
+from chgrid.items.base import DelayedLine, SoundPlace, UseEffect
+from chgrid.items.model import ItemState
+from chgrid.world.flood import ACTIONS_LIMITED, Admission
 
 log = logging.getLogger(__name__)
 
 NOT_SAVED = "The change could not be saved. Try again."
-# item packet -> the ``action`` of its item_action_result (recording answers as "use")
-RESULT_ACTIONS = {
-    "item_add": "add", "item_pickup": "pickup", "item_drop": "drop", "item_delete": "delete",
-    "item_update": "update", "item_use": "use", "item_secondary_use": "secondary_use",
-    "item_piano_recording": "use",
-}
 
 
-class RoomItems:
-    """Item state and item packets of one room; runs on the room actor's thread."""
+class ItemLifecycle(Protocol):
+    """Who hears of item changes after they are kept (the stateful items host)."""
 
-    def init_items(self, registry: Any, store: Any) -> None:
-        self.item_registry = registry
-        self.item_store = store
-        self.items: dict[str, ItemState] = {}
-        self.last_use_ms: dict[str, int] = {}
-        self._item_handlers = {
-            "item_add": self._on_item_add,
-            "item_pickup": self._on_item_pickup,
-            "item_drop": self._on_item_drop,
-            "item_delete": self._on_item_delete,
-            "item_update": self._on_item_update,
-            "item_use": self._on_item_use,
-            "item_secondary_use": self._on_item_secondary_use,
+    def item_added(self, item: ItemState) -> None: ...
+
+    def item_changed(self, old: ItemState, new: ItemState, action: str) -> None: ...
+
+    def item_removed(self, item: ItemState) -> None: ...
+
+
+def refuse_item_packet(ctx: RoomContext, book: ItemBook, player: Player, action: str,
+                       data: dict[str, Any]) -> None:
+    """An item packet refused by flood control: ``ok:false`` to the sender only."""
+    result: dict[str, Any] = {"ok": False, "action": action, "message": ACTIONS_LIMITED}
+    item_id = data.get("itemId")
+    if isinstance(item_id, str) and book.get(item_id) is not None:
+        result["itemId"] = item_id
+    ctx.send(player.client_id, "item_action_result", result)
+
+
+def emit_effect(ctx: RoomContext, effect: UseEffect, place: SoundPlace, actor_client_id: str | None) -> None:
+    """Send a type effect's packets; those for the actor go only to ``actor_client_id``."""
+    for emit in effect.emits(place):
+        if emit.actor_only:
+            if actor_client_id is not None:
+                ctx.send(actor_client_id, emit.packet_type, dict(emit.payload))
+        else:
+            ctx.send_all(emit.packet_type, dict(emit.payload))
+
+
+class ItemPackets:
+    """Item packets of one room (room thread only)."""
+
+    def __init__(self, ctx: RoomContext, book: ItemBook, lifecycle: ItemLifecycle) -> None:
+        self._ctx = ctx
+        self._book = book
+        self._lifecycle = lifecycle
+
+    def routes(self) -> dict[str, Route]:
+        """Every item packet is charged to the action bucket."""
+        handlers: dict[str, tuple[str, Callable[[Player, dict[str, Any]], None]]] = {
+            "item_add": ("add", self._on_add),
+            "item_pickup": ("pickup", self._on_pickup),
+            "item_drop": ("drop", self._on_drop),
+            "item_delete": ("delete", self._on_delete),
+            "item_update": ("update", self._on_update),
+            "item_use": ("use", self._on_use),
+            "item_secondary_use": ("secondary_use", self._on_secondary_use),
         }
+        return {packet: Route(handler, Charge.ACTION, self._refusal(action))
+                for packet, (action, handler) in handlers.items()}
 
-    def start_items(self) -> None:
-        if self.item_store is None:
-            return
-        for item in self.item_store.load_all():
-            self.items[item.id] = item
-        log.info("room %s: %d items loaded", self.name, len(self.items))
+    def _refusal(self, action: str) -> Callable[[Player, dict[str, Any], Admission], None]:
+        def refuse(player: Player, data: dict[str, Any], verdict: Admission) -> None:
+            refuse_item_packet(self._ctx, self._book, player, action, data)
 
-    def stop_items(self) -> None:
-        pass
+        return refuse
 
-    # -- wire ----------------------------------------------------------------------------
+    # -- what the roster asks ---------------------------------------------------------------
 
-    def item_wire(self, item: ItemState) -> dict:
-        carrier = self.players.get(item.carrier_id) if item.carrier_id else None
-        item_type = self.item_registry.get(item.type)
-        return item_to_wire(item, item_type, carrier.nickname if carrier else None)
+    def welcome_items(self) -> list[dict[str, Any]]:
+        book = self._book
+        return [book.wire(item) for item in book.all() if book.type_of(item) is not None]
 
-    def items_for_welcome(self) -> list[dict]:
-        if self.item_registry is None:
-            return []
-        return [self.item_wire(item) for item in self.items.values() if self.item_registry.get(item.type)]
+    def ui_definitions(self, admin_actions: list[dict[str, str]]) -> dict[str, Any]:
+        return self._book.registry.ui_definitions(admin_actions)
 
-    def ui_definitions(self, admin_actions: list[dict]) -> dict:
-        if self.item_registry is None:
-            return {"itemTypeOrder": [], "itemTypes": [], "adminMenu": {"actions": admin_actions}}
-        return self.item_registry.ui_definitions(admin_actions)
-
-    def item_handler(self, packet_type: str):
-        if self.item_registry is None:
-            return None
-        return self._item_handlers.get(packet_type)
-
-    # -- helpers -------------------------------------------------------------------------
-
-    def _acting(self, player: Any) -> ActingUser:
-        return ActingUser(
-            client_id=player.client_id, user_id=str(player.user_id), username=player.username,
-            nickname=player.nickname, x=player.x, y=player.y, permissions=player.permissions,
-        )
-
-    def _carried_by(self, client_id: str) -> ItemState | None:
-        for item in self.items.values():
-            if item.carrier_id == client_id:
-                return item
-        return None
-
-    def _sound_position(self, item: ItemState) -> tuple[int, int]:
-        carrier = self.players.get(item.carrier_id) if item.carrier_id else None
-        return (carrier.x, carrier.y) if carrier else (item.x, item.y)
-
-    def _persist(self, upserts=(), deletes=(), songs=()) -> bool:
-        """Commit one batch now; False (logged) when the database refused or was locked."""
-        if self.item_store is None:
-            return True
-        try:
-            self.item_store.apply(upserts=list(upserts), deletes=list(deletes), songs=list(songs))
-        except Exception as err:
-            log.warning("room %s: item write failed: %s", self.name, err)
-            return False
-        return True
-
-    def _store_outcome(self, outcome: ops.ItemActionOutcome) -> bool:
-        if outcome.removed and outcome.item_id:
-            return self._persist(deletes=[outcome.item_id])
-        if outcome.item is not None and outcome.save:
-            return self._persist(upserts=[outcome.item])
-        return True
-
-    def refuse_item_packet(self, player: Any, packet_type: str, data: dict, message: str) -> None:
-        """An item packet refused before its checks (flood control): the sender only."""
-        result = {"ok": False, "action": RESULT_ACTIONS.get(packet_type, "use"), "message": message}
-        item_id = data.get("itemId")
-        if isinstance(item_id, str) and item_id in self.items:
-            result["itemId"] = item_id
-        self.send(player.client_id, "item_action_result", result)
-
-    def _apply(self, player: Any, outcome: ops.ItemActionOutcome) -> None:
-        """Store, then keep, broadcast and acknowledge one outcome (items.md §4 order)."""
-        if outcome.ok and not self._store_outcome(outcome):
-            failed = {"ok": False, "action": outcome.action, "message": NOT_SAVED}
-            if outcome.item_id in self.items:  # not for an add: that item does not exist
-                failed["itemId"] = outcome.item_id
-            self.send(player.client_id, "item_action_result", failed)
-            return
-        if outcome.ok:
-            if outcome.removed and outcome.item_id:
-                removed = self.items.pop(outcome.item_id, None)
-                if removed is not None:
-                    self.before_item_removed(removed)
-                self.last_use_ms.pop(outcome.item_id, None)
-                self.send_all("item_remove", {"itemId": outcome.item_id})
-            elif outcome.item is not None:
-                previous = self.items.get(outcome.item.id)
-                self.items[outcome.item.id] = outcome.item
-                if outcome.upsert:
-                    self.send_all("item_upsert", {"item": self.item_wire(outcome.item)})
-                self.after_item_changed(previous, outcome.item, outcome.action)
-            if outcome.record_use and outcome.item_id:
-                self.last_use_ms[outcome.item_id] = self.clock.now_ms()
-            if outcome.others_message:
-                self.system_all(outcome.others_message, exclude=player.client_id)
-            item = self.items.get(outcome.item_id or "")
-            if item is not None and outcome.use_sound:
-                x, y = self._sound_position(item)
-                self.send_all("item_use_sound", {"itemId": item.id, "sound": outcome.use_sound,
-                                                 "x": x, "y": y, "range": outcome.sound_range})
-            if item is not None and outcome.clock_sounds is not None:
-                x, y = self._sound_position(item)
-                self.send_all("item_clock_announce", {"itemId": item.id, "sounds": outcome.clock_sounds,
-                                                      "x": x, "y": y, "range": outcome.sound_range})
-            if item is not None and outcome.enter_piano_mode:
-                self.on_piano_use_mode(player, item)
-        self.send(player.client_id, "item_action_result", outcome.result_payload())
-        for line in outcome.delayed if outcome.ok else ():
-            self.scheduler(
-                line.delay_ms / 1000.0,
-                lambda line=line, cid=player.client_id: self._self_proxy.deliver_delayed(cid, line),
-            )
-
-    def deliver_delayed(self, actor_client_id: str, line: Any) -> None:
-        """A delayed system line (the wheel's landing value): others first, then the actor."""
-        try:
-            if line.to_others:
-                self.system_all(line.message, exclude=actor_client_id)
-            if line.to_actor and actor_client_id in self.players:
-                self.system_line(actor_client_id, line.message)
-        finally:
-            self.outbox.flush()
-
-    def on_piano_use_mode(self, player: Any, item: ItemState) -> None:
-        self.send(player.client_id, "item_piano_status",
-                  {"itemId": item.id, "event": "use_mode_entered", "recordingState": "idle"})
-
-    # -- packets -------------------------------------------------------------------------
-
-    def _on_item_add(self, player: Any, data: dict) -> None:
-        outcome = ops.add_item(self.item_registry, data["itemType"], self._acting(player),
-                               str(uuid.uuid4()), self.clock.now_ms())
-        self._apply(player, outcome)
-
-    def _on_item_pickup(self, player: Any, data: dict) -> None:
-        carried = self._carried_by(player.client_id)
-        outcome = ops.pickup_item(self.items.get(data["itemId"]), self._acting(player),
-                                  carried.id if carried else None, self.clock.now_ms())
-        self._apply(player, outcome)
-
-    def _on_item_drop(self, player: Any, data: dict) -> None:
-        outcome = ops.drop_item(self.items.get(data["itemId"]), self._acting(player), data["x"],
-                                data["y"], self.world.grid_size, self.clock.now_ms())
-        self._apply(player, outcome)
-
-    def _on_item_delete(self, player: Any, data: dict) -> None:
-        outcome = ops.delete_item(self.items.get(data["itemId"]), self._acting(player))
-        self._apply(player, outcome)
-
-    def _on_item_update(self, player: Any, data: dict) -> None:
-        item = self.items.get(data["itemId"])
-        outcome = ops.update_item(self.item_registry, item, self._acting(player), data.get("title"),
-                                  data.get("params"), self.clock.now_ms())
-        self._apply(player, outcome)
-
-    def _on_item_use(self, player: Any, data: dict) -> None:
-        item_id = data["itemId"]
-        outcome = ops.use_item(self.item_registry, self.items.get(item_id), self._acting(player),
-                               self.clock.now_ms(), self.rng, self.last_use_ms.get(item_id))
-        self._apply(player, outcome)
-
-    def _on_item_secondary_use(self, player: Any, data: dict) -> None:
-        outcome = ops.secondary_use_item(self.item_registry, self.items.get(data["itemId"]),
-                                         self._acting(player), self.clock.now_ms(), self.rng)
-        self._apply(player, outcome)
-
-    # -- hooks for stateful item types (overridden when the type has an actor) ----------
-
-    def before_item_removed(self, item: ItemState) -> None:
-        """A successful delete is about to remove ``item`` (stop what runs for it)."""
-
-    def after_item_changed(self, old: ItemState | None, new: ItemState, action: str) -> None:
-        """An action stored a new state of an item: ``old`` is None for ``add``;
-        ``action`` is the result's action (add, pickup, drop, update, use, ...)."""
-
-    # -- carrying ------------------------------------------------------------------------
-
-    def items_follow_carrier(self, player: Any) -> None:
-        item = self._carried_by(player.client_id)
+    def player_moved(self, player: Player) -> None:
+        """A carried item follows its carrier (saved at once, cheap in WAL mode)."""
+        book = self._book
+        item = book.carried_by(player.client_id)
         if item is None:
             return
         moved = ops.follow_carrier(item, player.x, player.y)
-        moved.stamp(str(player.user_id), player.username, self.clock.now_ms())
-        # Saved at once (cheap in WAL mode) so a crash never leaves it at an old tile;
-        # if that fails it stays where it was saved and the next step tries again.
-        if not self._persist(upserts=[moved]):
-            return
-        self.items[moved.id] = moved
-        self.send_all("item_upsert", {"item": self.item_wire(moved)})
+        moved.stamp(str(player.user_id), player.username, self._ctx.clock.now_ms())
+        # If the write fails it stays where it was saved and the next step tries again.
+        if book.commit(upserts=[moved]):
+            book.replace(moved)
 
-    def items_on_leave(self, player: Any) -> None:
-        """Drop what the leaving connection carried at its last position (protocol.md §3.6)."""
-        for item in [i for i in self.items.values() if i.carrier_id == player.client_id]:
-            dropped = ops.disconnect_drop(item, player.x, player.y, self.clock.now_ms())
-            # Kept even if the write fails: its carrier is gone, and nobody asked for
-            # this change (the item is still stored at its last saved tile).
-            self._persist(upserts=[dropped])
-            self.items[dropped.id] = dropped
-            self.send_all("item_upsert", {"item": self.item_wire(dropped)}, exclude=player.client_id)
+    def player_left(self, player: Player) -> None:
+        """Drop what the leaving connection carried at its last position (protocol.md §3.6).
+
+        Nobody waits for this write, so the store retries it in the background; the drop
+        is kept in memory whatever happens to it (the carrier is gone).
+        """
+        book = self._book
+        now = self._ctx.clock.now_ms()
+        for item in [i for i in book.all() if i.carrier_id == player.client_id]:
+            dropped = ops.disconnect_drop(item, player.x, player.y, now)
+            try:
+                book.commit_later([dropped])
+            except Exception:
+                log.exception("room %s: the drop of %s could not be queued", self._ctx.name, item.id)
+            book.replace(dropped, exclude=player.client_id)
+
+    def deliver_delayed(self, actor_client_id: str, line: DelayedLine) -> None:
+        """A delayed system line (the wheel's landing value): others first, then the actor."""
+        ctx = self._ctx
+        if line.to_others:
+            ctx.system_all(line.message, exclude=actor_client_id)
+        if line.to_actor and actor_client_id in ctx.state.players:
+            ctx.system_line(actor_client_id, line.message)
+
+    # -- outcomes -----------------------------------------------------------------------------
+
+    def _store(self, outcome: ops.ItemActionOutcome) -> bool:
+        if outcome.removed and outcome.item_id:
+            return self._book.commit(deletes=[outcome.item_id])
+        if outcome.item is not None and outcome.save:
+            return self._book.commit(upserts=[outcome.item])
+        return True
+
+    def _apply(self, player: Player, outcome: ops.ItemActionOutcome) -> None:
+        """Store, then keep, broadcast and acknowledge one outcome (items.md §4 order)."""
+        ctx, book = self._ctx, self._book
+        if outcome.ok and not self._store(outcome):
+            failed: dict[str, Any] = {"ok": False, "action": outcome.action, "message": NOT_SAVED}
+            if outcome.item_id and book.get(outcome.item_id) is not None:  # not for an add
+                failed["itemId"] = outcome.item_id
+            ctx.send(player.client_id, "item_action_result", failed)
+            return
+        if outcome.ok:
+            self._keep(player, outcome)
+        ctx.send(player.client_id, "item_action_result", outcome.result_payload())
+        if outcome.ok:
+            for line in outcome.delayed:
+                ctx.later(line.delay_ms / 1000.0, _deliver_call(ctx.link, player.client_id, line))
+
+    def _keep(self, player: Player, outcome: ops.ItemActionOutcome) -> None:
+        ctx, book = self._ctx, self._book
+        if outcome.removed and outcome.item_id:
+            removed = book.forget(outcome.item_id)
+            ctx.send_all("item_remove", {"itemId": outcome.item_id})
+            if removed is not None:
+                self._lifecycle.item_removed(removed)
+        elif outcome.item is not None:
+            previous = book.keep(outcome.item)
+            if outcome.upsert:
+                ctx.send_all("item_upsert", {"item": book.wire(outcome.item)})
+            if previous is None:
+                self._lifecycle.item_added(outcome.item)
+            else:
+                self._lifecycle.item_changed(previous, outcome.item, outcome.action)
+        if outcome.record_use and outcome.item_id:
+            book.mark_used(outcome.item_id)
+        if outcome.others_message:
+            ctx.system_all(outcome.others_message, exclude=player.client_id)
+        item = book.get(outcome.item_id or "")
+        if item is None or (outcome.use_sound is None and not outcome.effects):
+            return
+        place = book.place_of(item, outcome.sound_range)
+        if outcome.use_sound is not None:
+            ctx.send_all("item_use_sound", {"itemId": item.id, "sound": outcome.use_sound,
+                                            "x": place.x, "y": place.y, "range": place.range})
+        for effect in outcome.effects:
+            emit_effect(ctx, effect, place, player.client_id)
+
+    # -- packets ------------------------------------------------------------------------------
+
+    def _on_add(self, player: Player, data: dict[str, Any]) -> None:
+        book = self._book
+        self._apply(player, ops.add_item(book.registry, data["itemType"], book.acting(player),
+                                         str(uuid.uuid4()), self._ctx.clock.now_ms()))
+
+    def _on_pickup(self, player: Player, data: dict[str, Any]) -> None:
+        book = self._book
+        carried = book.carried_by(player.client_id)
+        self._apply(player, ops.pickup_item(book.registry, book.get(data["itemId"]), book.acting(player),
+                                            carried.id if carried else None, self._ctx.clock.now_ms()))
+
+    def _on_drop(self, player: Player, data: dict[str, Any]) -> None:
+        book = self._book
+        self._apply(player, ops.drop_item(book.registry, book.get(data["itemId"]), book.acting(player),
+                                          data["x"], data["y"], self._ctx.world.grid_size,
+                                          self._ctx.clock.now_ms()))
+
+    def _on_delete(self, player: Player, data: dict[str, Any]) -> None:
+        book = self._book
+        self._apply(player, ops.delete_item(book.get(data["itemId"]), book.acting(player)))
+
+    def _on_update(self, player: Player, data: dict[str, Any]) -> None:
+        book = self._book
+        self._apply(player, ops.update_item(book.registry, book.get(data["itemId"]), book.acting(player),
+                                            data.get("title"), data.get("params"),
+                                            self._ctx.clock.now_ms()))
+
+    def _on_use(self, player: Player, data: dict[str, Any]) -> None:
+        book, item_id = self._book, data["itemId"]
+        self._apply(player, ops.use_item(book.registry, book.get(item_id), book.acting(player),
+                                         self._ctx.clock.now_ms(), self._ctx.rng, book.last_use_ms(item_id)))
+
+    def _on_secondary_use(self, player: Player, data: dict[str, Any]) -> None:
+        book = self._book
+        self._apply(player, ops.secondary_use_item(book.registry, book.get(data["itemId"]),
+                                                   book.acting(player), self._ctx.clock.now_ms(),
+                                                   self._ctx.rng))
+
+
+def _deliver_call(link: RoomSelf, actor_client_id: str, line: DelayedLine) -> Callable[[], None]:
+    """A scheduler callback telling the room to deliver a delayed line."""
+
+    def deliver() -> None:
+        try:
+            link.deliver_delayed(actor_client_id, line)
+        except pykka.ActorDeadError:
+            pass  # the room has stopped
+
+    return deliver

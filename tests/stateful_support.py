@@ -1,11 +1,12 @@
 """Actor-test support for the stateful items: a room with real item actors, fake time.
 
-``StatefulRoom`` starts a real RoomActor (with the item registry and an ItemStore on a
-SQLite file) whose clock is a ``FakeClock`` and whose scheduler is a
-:class:`TimedScheduler`: timers fire only when the test calls ``run_due()`` after moving
-the clock, so minutes and hours pass instantly. ``settle()`` waits until the room and
-every item actor have handled what was sent to them (``.get()`` on cheap calls as the
-synchronisation point, as pykka's testing guide suggests).
+``StatefulRoom`` starts a real RoomActor (with the item registry, the stateful plug-ins
+it discovers and an ItemStore on a SQLite file) whose clock is a ``FakeClock`` and whose
+scheduler is a :class:`TimedScheduler`: timers fire only when the test calls
+``run_due()`` after moving the clock, so minutes and hours pass instantly. ``settle()``
+waits until the room and every item actor have handled what was sent to them
+(``.get()`` on cheap calls as the synchronisation point, as pykka's testing guide
+suggests: :func:`barrier` reads a field through the actor's proxy).
 """
 from __future__ import annotations
 
@@ -14,15 +15,19 @@ import random
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import pykka
 
-from chgrid.actors.item_actor import ItemActor
-from chgrid.actors.room import RoomActor, WorldInfo
+from chgrid.actors.account_proxy import AccountProxy
+from chgrid.actors.item_actor import ItemActor, ItemReport, RoomLink
+from chgrid.actors.item_plugin import StatefulPlugins
+from chgrid.actors.room import RoomActor, RoomProxy, WorldInfo
 from chgrid.db.database import acquire_database, create_tables, release_database
-from chgrid.items.registry import default_registry
+from chgrid.items.registry import ItemRegistry, default_registry
 from chgrid.items.store import ItemStore
-from chgrid.settings import RadioSettings
+from chgrid.items.types.radio_station.plugin import RadioType
+from chgrid.settings import LimitsSettings, RadioSettings, Settings
 from chgrid.timing import FakeClock
 from chgrid.web.outbox import RecordingOutbox
 
@@ -56,6 +61,56 @@ class FakeAccount:
         return _Done()
 
 
+def fake_account(account: Any = None) -> AccountProxy:
+    """A stand-in for the AccountActor's proxy (the room only saves states through it)."""
+    return cast(AccountProxy, account or FakeAccount())
+
+
+def barrier(ref: pykka.ActorRef) -> None:
+    """Wait until the actor has handled everything sent to it before (a field read
+    through the proxy is queued behind earlier messages)."""
+    ref.proxy().actor_urn.get(timeout=10)
+
+
+def plugins_for(registry: ItemRegistry, radio_settings: RadioSettings | None = None,
+                fetcher=None, limits: LimitsSettings | None = None) -> StatefulPlugins:
+    """The stateful plug-ins of ``registry``; the radio's with these settings and fetcher."""
+    settings = Settings(limits=limits) if limits is not None else Settings()
+    found = StatefulPlugins.discover(registry, settings)
+    if radio_settings is not None or fetcher is not None:
+        found = found.replacing(RadioType(radio_settings or RadioSettings(), fetcher))
+    return found
+
+
+class FakeRoom:
+    """A ``RoomLink`` for an item actor alone: records its reports and failures (the
+    actor calls it from its own thread)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.reports: list[ItemReport] = []
+        self.failures: list[tuple[str, str]] = []
+
+    def item_report(self, report: ItemReport) -> None:
+        with self._lock:
+            self.reports.append(report)
+
+    def item_actor_failed(self, item_id: str, actor_urn: str) -> None:
+        with self._lock:
+            self.failures.append((item_id, actor_urn))
+
+    def restart_item_actor(self, item_id: str) -> None:
+        raise AssertionError("an item actor never asks for its own restart")
+
+    def link(self) -> RoomLink:
+        return cast(RoomLink, self)
+
+    def of(self, kind: type) -> list:
+        """The reports of one class, in order."""
+        with self._lock:
+            return [r for r in self.reports if isinstance(r, kind)]
+
+
 class TimedScheduler:
     """The room's ``scheduler(delay_s, callback)``; due callbacks run on ``run_due()``."""
 
@@ -87,7 +142,9 @@ class StatefulRoom:
     """A running room with stateful items; see the module docstring."""
 
     def __init__(self, data_dir: Path, clock: FakeClock | None = None, fetcher=None,
-                 radio_settings: RadioSettings | None = None) -> None:
+                 radio_settings: RadioSettings | None = None, registry: ItemRegistry | None = None,
+                 plugins: StatefulPlugins | None = None, account: Any = None,
+                 store_class: type[ItemStore] = ItemStore) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.db_url = f"sqlite:///{data_dir / 'items.db'}"
         acquire_database(self.db_url)
@@ -97,17 +154,22 @@ class StatefulRoom:
         self.outbox = RecordingOutbox()
         self.fetcher = fetcher
         self.radio_settings = radio_settings or RadioSettings(allow_private_networks=True)
+        self.registry = registry or default_registry()
+        self.plugins = plugins
+        self.account = account
+        self.store_class = store_class
         self.ref = None
         self.start()
 
     def start(self) -> StatefulRoom:
         world = WorldInfo(grid_size=41, instance_id="inst", version="t", policy=POLICY,
                           started_monotonic=self.clock.monotonic())
+        plugins = self.plugins or plugins_for(self.registry, self.radio_settings, self.fetcher)
         self.ref = RoomActor.start(
-            "main", world, FakeAccount(), self.outbox, self.clock, self.scheduler,
-            item_registry=default_registry(), item_store=ItemStore(), rng=random.Random(3),
-            radio_settings=self.radio_settings, radio_fetcher=self.fetcher)
-        self.proxy = self.ref.proxy()
+            "main", world, fake_account(self.account), self.outbox, self.clock, self.scheduler,
+            item_registry=self.registry, item_store=self.store_class(registry=self.registry),
+            plugins=plugins, rng=random.Random(3))
+        self.proxy = cast(RoomProxy, self.ref.proxy())
         self.settle()
         return self
 
@@ -128,13 +190,13 @@ class StatefulRoom:
     def settle(self, rounds: int = 4) -> None:
         """Let messages bounce room → item actors → room a few times."""
         for _ in range(rounds):
-            self.proxy.roster().get(timeout=10)
+            barrier(self.ref)
             for ref in self.item_actors():
                 try:
-                    ref.proxy().ping().get(timeout=10)
+                    barrier(ref)
                 except pykka.ActorDeadError:
                     pass
-        self.proxy.roster().get(timeout=10)
+        barrier(self.ref)
 
     def advance(self, seconds: float) -> None:
         """Move the clock and run the timers that fell due, in small steps."""

@@ -1,18 +1,19 @@
 """ClockSchedulerActor with injected time, alone and inside a real room."""
 from __future__ import annotations
 
-import threading
 from datetime import datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import pykka
 import pytest
 
-from chgrid.actors.clock_scheduler import ClockSchedulerActor
+from chgrid.actors import item_supervisor
 from chgrid.items.types.clock import schedule
+from chgrid.items.types.clock.actor import ClockAnnounced, ClockProxy, ClockSchedulerActor
 from chgrid.items.types.clock.phrase import parse_alarm_time, sample_paths
 from chgrid.timing import FakeClock
-from tests.stateful_support import StatefulRoom, TimedScheduler
+from tests.stateful_support import FakeRoom, StatefulRoom, TimedScheduler, barrier
 
 DETROIT = ZoneInfo("America/Detroit")
 
@@ -22,21 +23,8 @@ def local_ms(hour, minute, second=0, ms=0, zone=DETROIT, day=24) -> int:
     return int(moment.timestamp() * 1000)
 
 
-class FakeRoom:
-    """Records what an item actor reports, in its own thread."""
-
-    def __init__(self):
-        self.calls = []
-        self._lock = threading.Lock()
-
-    def __getattr__(self, name):
-        def record(*args):
-            with self._lock:
-                self.calls.append((name, args))
-        return record
-
-    def announced(self):
-        return [sounds for name, args in self.calls if name == "clock_announce" for sounds in args[1]]
+def announced(room: FakeRoom) -> list[list[str]]:
+    return [list(sounds) for report in room.of(ClockAnnounced) for sounds in report.announcements]
 
 
 def paths(*names):
@@ -50,8 +38,8 @@ def solo():
     room = FakeRoom()
 
     def start(params):
-        ref = ClockSchedulerActor.start("c1", room, clock, scheduler, params)
-        ref.proxy().ping().get(timeout=5)
+        ref = ClockSchedulerActor.start("c1", room.link(), clock, scheduler, params)
+        barrier(ref)
         return ref
 
     def step(seconds):
@@ -60,7 +48,7 @@ def solo():
             clock.advance(0.25)
             scheduler.run_due()
             for ref in pykka.ActorRegistry.get_by_class(ClockSchedulerActor):
-                ref.proxy().ping().get(timeout=5)
+                barrier(ref)
 
     yield clock, scheduler, room, start, step
     pykka.ActorRegistry.stop_all()
@@ -85,46 +73,46 @@ def test_top_of_hour_once_with_intro_and_outro(solo):
     clock, scheduler, room, start, step = solo
     start({"timeZone": "America/Detroit", "use24Hour": False, "topOfHourAnnounce": True})
     step(1.0)
-    assert room.announced() == []
+    assert announced(room) == []
     step(1.0)  # 13:00:00.5 local
-    assert room.announced() == [paths("hour1", "its", "1", "PM", "hour2")]
+    assert announced(room) == [paths("hour1", "its", "1", "PM", "hour2")]
     step(3.0)  # second 1 qualifies too, but the hour was announced
-    assert len(room.announced()) == 1
+    assert len(announced(room)) == 1
 
 
 def test_top_of_hour_off_and_24_hour_mode(solo):
     clock, scheduler, room, start, step = solo
     ref = start({"timeZone": "America/Detroit", "use24Hour": True, "topOfHourAnnounce": False})
     step(3.0)
-    assert room.announced() == []
-    ref.proxy().update_params({"timeZone": "UTC", "use24Hour": True, "topOfHourAnnounce": True}).get()
+    assert announced(room) == []
+    cast(ClockProxy, ref.proxy()).update_params({"timeZone": "UTC", "use24Hour": True, "topOfHourAnnounce": True}).get()
     clock.set_ms(local_ms(20, 59, 59, 500, zone=ZoneInfo("UTC")))
     step(1.0)
-    assert room.announced() == [paths("hour1", "its", "20", "1", "hour2")]  # 21:00
+    assert announced(room) == [paths("hour1", "its", "20", "1", "hour2")]  # 21:00
 
 
 def test_alarm_fires_once_and_both_events_keep_their_order(solo):
     clock, scheduler, room, start, step = solo
     ref = start({"timeZone": "America/Detroit", "alarmEnabled": True, "alarmTime": "1:00 PM"})
     step(2.0)
-    assert room.announced() == [paths("hour1", "its", "1", "PM", "hour2"),
+    assert announced(room) == [paths("hour1", "its", "1", "PM", "hour2"),
                                 paths("announcement", "its", "1", "PM", "alarm")]
     # Alarm moved to a later minute: it fires once there, the scheduler keeps running.
-    ref.proxy().update_params({"timeZone": "America/Detroit", "alarmEnabled": True,
+    cast(ClockProxy, ref.proxy()).update_params({"timeZone": "America/Detroit", "alarmEnabled": True,
                                "alarmTime": "13:07", "topOfHourAnnounce": True}).get()
     clock.set_ms(local_ms(13, 6, 59))
     step(3.0)
-    assert room.announced()[-1] == paths("announcement", "its", "1", "o", "7", "PM", "alarm")
-    assert len(room.announced()) == 3
+    assert announced(room)[-1] == paths("announcement", "its", "1", "o", "7", "PM", "alarm")
+    assert len(announced(room)) == 3
 
 
 def test_time_zone_edit_is_used_by_the_running_scheduler(solo):
     clock, scheduler, room, start, step = solo
     ref = start({"timeZone": "America/Detroit", "topOfHourAnnounce": True})
     # 12:59:58.5 in Detroit is 18:59:58.5 in Berlin; switch before the hour.
-    ref.proxy().update_params({"timeZone": "Europe/Berlin", "use24Hour": True}).get()
+    cast(ClockProxy, ref.proxy()).update_params({"timeZone": "Europe/Berlin", "use24Hour": True}).get()
     step(2.0)
-    assert room.announced() == [paths("hour1", "its", "19", "hour2")]
+    assert announced(room) == [paths("hour1", "its", "19", "hour2")]
 
 
 def test_alarm_disabled_or_unparseable_never_fires(solo):
@@ -132,7 +120,7 @@ def test_alarm_disabled_or_unparseable_never_fires(solo):
     start({"timeZone": "America/Detroit", "topOfHourAnnounce": False,
            "alarmEnabled": True, "alarmTime": "soon"})
     step(3.0)
-    assert room.announced() == []
+    assert announced(room) == []
 
 
 def test_a_crashing_check_restarts_through_the_room(solo, monkeypatch):
@@ -140,8 +128,7 @@ def test_a_crashing_check_restarts_through_the_room(solo, monkeypatch):
     ref = start({"timeZone": "America/Detroit"})
     monkeypatch.setattr(schedule.ClockWatch, "check", lambda *a: 1 / 0)
     step(1.0)
-    failures = [args for name, args in room.calls if name == "item_actor_failed"]
-    assert failures == [("c1", ref.actor_urn)]
+    assert room.failures == [("c1", ref.actor_urn)]
     ref.actor_stopped.wait(5)
     assert not ref.is_alive()
 
@@ -185,9 +172,9 @@ def test_room_clock_announces_at_the_hour_and_alarm_and_stops_when_deleted(room)
     room.advance(2.0)
     assert room.packets("a", "item_clock_announce")[-1]["sounds"] == \
         paths("announcement", "its", "13", "o", "2", "alarm")
-    assert room.proxy.item_actor_kinds().get() == {clock_item["id"]: "clock"}
+    assert room.proxy.snapshot().get().item_actors == {clock_item["id"]: "clock"}
     room.send("a", "item_delete", itemId=clock_item["id"])
-    assert room.proxy.item_actor_kinds().get() == {}
+    assert room.proxy.snapshot().get().item_actors == {}
     room.clear()
     room.set_time(local_ms(13, 59, 59, 500))
     room.advance(2.0)
@@ -225,7 +212,7 @@ def test_room_restarts_a_crashed_clock_and_keeps_announcing(room, monkeypatch):
     room.clear()
     room.advance(1.0)
     assert room.packets("a", "item_clock_announce")[0]["sounds"][0].endswith("hour1.ogg")
-    assert room.proxy.item_actor_kinds().get() == {clock_item["id"]: "clock"}
+    assert room.proxy.snapshot().get().item_actors == {clock_item["id"]: "clock"}
 
 
 def test_clocks_are_back_after_a_room_restart(room):
@@ -242,14 +229,12 @@ def test_clocks_are_back_after_a_room_restart(room):
 
 
 def test_a_clock_that_keeps_crashing_backs_off_and_the_room_lives_on(room, monkeypatch):
-    from chgrid.actors import room_stateful
-
     clock_item = room.add("a", "clock")
     monkeypatch.setattr(schedule.ClockWatch, "check", lambda *a: 1 / 0)
-    room.advance(1.0 * (room_stateful.MAX_QUICK_RESTARTS + 2))
+    room.advance(1.0 * (item_supervisor.MAX_QUICK_RESTARTS + 2))
     assert pykka.ActorRegistry.get_by_class(ClockSchedulerActor) == []
     room.send("a", "chat_message", message="still here")
     assert room.packets("b", "chat_message")[-1]["message"] == "still here"
     monkeypatch.undo()
-    room.advance(room_stateful.RESTART_BACKOFF_S)
-    assert room.proxy.item_actor_kinds().get() == {clock_item["id"]: "clock"}
+    room.advance(item_supervisor.RESTART_BACKOFF_S)
+    assert room.proxy.snapshot().get().item_actors == {clock_item["id"]: "clock"}

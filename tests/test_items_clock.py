@@ -120,62 +120,58 @@ def params(**extra):
 
 def test_top_of_hour_fires_once_in_seconds_zero_and_one():
     watch = ClockWatch()
-    assert watch.check("c", params(), utc_ms(2025, 11, 24, 14, 59, 59)) == []
-    fired = watch.check("c", params(), utc_ms(2025, 11, 24, 15, 0, 0))
+    assert watch.check(params(), utc_ms(2025, 11, 24, 14, 59, 59)) == []
+    fired = watch.check(params(), utc_ms(2025, 11, 24, 15, 0, 0))
     assert [a.kind for a in fired] == [TOP_OF_HOUR]
     assert fired[0].sounds == sample_paths(["hour1", "its", "3", "PM", "hour2"])
-    assert watch.check("c", params(), utc_ms(2025, 11, 24, 15, 0, 1)) == []
-    assert watch.check("c", params(), utc_ms(2025, 11, 24, 16, 0, 1))[0].kind == TOP_OF_HOUR
+    assert watch.check(params(), utc_ms(2025, 11, 24, 15, 0, 1)) == []
+    assert watch.check(params(), utc_ms(2025, 11, 24, 16, 0, 1))[0].kind == TOP_OF_HOUR
 
 
 def test_top_of_hour_second_one_and_late_checks():
     watch = ClockWatch()
-    assert watch.check("c", params(), utc_ms(2025, 11, 24, 15, 0, 1))[0].kind == TOP_OF_HOUR
-    assert ClockWatch().check("c", params(), utc_ms(2025, 11, 24, 15, 0, 2)) == []
+    assert watch.check(params(), utc_ms(2025, 11, 24, 15, 0, 1))[0].kind == TOP_OF_HOUR
+    assert ClockWatch().check(params(), utc_ms(2025, 11, 24, 15, 0, 2)) == []
 
 
 @pytest.mark.parametrize("value", [False, "on", 1])
 def test_top_of_hour_needs_exactly_true(value):
     watch = ClockWatch()
-    assert watch.check("c", params(topOfHourAnnounce=value), utc_ms(2025, 11, 24, 15, 0, 0)) == []
+    assert watch.check(params(topOfHourAnnounce=value), utc_ms(2025, 11, 24, 15, 0, 0)) == []
 
 
 def test_top_of_hour_missing_counts_as_on():
     p = params()
     del p["topOfHourAnnounce"]
-    assert ClockWatch().check("c", p, utc_ms(2025, 11, 24, 15, 0, 0))
+    assert ClockWatch().check(p, utc_ms(2025, 11, 24, 15, 0, 0))
 
 
 def test_alarm_fires_once_per_minute_after_top_of_hour():
     watch = ClockWatch()
     p = params(alarmEnabled=True, alarmTime="3:00 PM", use24Hour=True)
-    fired = watch.check("c", p, utc_ms(2025, 11, 24, 15, 0, 0))
+    fired = watch.check(p, utc_ms(2025, 11, 24, 15, 0, 0))
     assert [a.kind for a in fired] == [TOP_OF_HOUR, ALARM]
     assert fired[1].sounds == sample_paths(["announcement", "its", "15", "alarm"])
-    assert watch.check("c", p, utc_ms(2025, 11, 24, 15, 0, 1)) == []
+    assert watch.check(p, utc_ms(2025, 11, 24, 15, 0, 1)) == []
     # Next day, same minute: fires again.
-    assert [a.kind for a in watch.check("c", p, utc_ms(2025, 11, 25, 15, 0, 0))] == [
+    assert [a.kind for a in watch.check(p, utc_ms(2025, 11, 25, 15, 0, 0))] == [
         TOP_OF_HOUR, ALARM]
 
 
 def test_alarm_uses_zone_local_time_and_needs_true():
     p = params(timeZone="Asia/Kolkata", alarmEnabled=True, alarmTime="17:31", topOfHourAnnounce=False)
-    assert ClockWatch().check("c", p, utc_ms(2025, 11, 24, 12, 1, 0))[0].kind == ALARM
+    assert ClockWatch().check(p, utc_ms(2025, 11, 24, 12, 1, 0))[0].kind == ALARM
     p["alarmEnabled"] = "on"
-    assert ClockWatch().check("c", p, utc_ms(2025, 11, 24, 12, 1, 0)) == []
+    assert ClockWatch().check(p, utc_ms(2025, 11, 24, 12, 1, 0)) == []
     p.update(alarmEnabled=True, alarmTime="garbage")
-    assert ClockWatch().check("c", p, utc_ms(2025, 11, 24, 12, 1, 0)) == []
+    assert ClockWatch().check(p, utc_ms(2025, 11, 24, 12, 1, 0)) == []
 
 
-def test_markers_are_per_clock_and_forgotten():
-    watch = ClockWatch()
+def test_markers_belong_to_one_watch():
+    first, second = ClockWatch(), ClockWatch()
     at = utc_ms(2025, 11, 24, 15, 0, 0)
-    assert watch.check("a", params(), at) and watch.check("b", params(), at)
-    watch.forget("a")
-    assert watch.check("a", params(), at)
-    watch.retain(["a"])
-    assert watch.check("b", params(), at)
-    assert watch.check("a", params(), at) == []
+    assert first.check(params(), at) and second.check(params(), at)
+    assert first.check(params(), at) == [] and second.check(params(), at) == []
 
 
 def test_ms_until_next_check():

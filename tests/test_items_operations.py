@@ -5,7 +5,8 @@ import random
 
 import pytest
 
-from chgrid.items.actions import check_reachable, cooldown_message, piano_note_allowed, type_label
+from chgrid.items.actions import check_reachable, cooldown_message
+from chgrid.items.base import Emit, SoundPlace
 from chgrid.items.model import ActingUser, ItemState
 from chgrid.items.operations import (
     add_item,
@@ -19,6 +20,7 @@ from chgrid.items.operations import (
     use_item,
 )
 from chgrid.items.registry import default_registry
+from chgrid.items.types.piano.checks import check_recording, note_allowed
 from chgrid.permissions import DEFAULT_ROLES
 
 REGISTRY = default_registry()
@@ -48,9 +50,11 @@ RNG = random.Random(1)
 
 # --- small rules --------------------------------------------------------------------
 
-def test_type_label():
-    assert [type_label(t) for t in REGISTRY.type_ids()] == [
+def test_chat_lines_name_the_types_label():
+    assert [REGISTRY.get(t).label for t in REGISTRY.type_ids()] == [
         "clock", "dice", "piano", "radio", "wheel", "widget"]
+    out = add_item(REGISTRY, "radio_station", actor(), "it-9", NOW)
+    assert out.others_message == "Maria placed radio (radio) at 5, 5."
 
 
 @pytest.mark.parametrize("cooldown, elapsed, message", [
@@ -75,10 +79,9 @@ def test_cooldown_message(cooldown, elapsed, message):
     ("update", "Item is not available for editing."),
     ("use", "Item is not available."),
     ("secondary_use", "Item is not available."),
-    ("piano", "Piano is not available."),
 ])
 def test_check_reachable_messages(action, carried_elsewhere):
-    away = "Piano is not on your square." if action == "piano" else "Item is not on your square."
+    away = "Item is not on your square."
     assert check_reachable(item(carrier="c2"), "c1", 5, 5, action) == carried_elsewhere
     assert check_reachable(item(x=6), "c1", 5, 5, action) == away
     assert check_reachable(item(x=6, carrier="c1"), "c1", 5, 5, action) is None
@@ -131,18 +134,18 @@ def test_add_refusals_have_no_item_id(perms, type_id, message):
     (item(carrier="c2", x=9), "other-item", GUEST, "Item is already being carried.", True),
 ])
 def test_pickup_refusals(target, carrying, perms, message, with_id):
-    out = pickup_item(target, actor(perms), carrying, NOW)
+    out = pickup_item(REGISTRY, target, actor(perms), carrying, NOW)
     assert not out.ok and out.message == message and out.action == "pickup"
     assert ("itemId" in out.result_payload()) is with_id
 
 
 def test_pickup_success_and_repeat():
-    out = pickup_item(item(owner="7"), actor(EDITOR), None, NOW)
+    out = pickup_item(REGISTRY, item(owner="7"), actor(EDITOR), None, NOW)
     assert out.ok and out.message == "Picked up Dice."
     assert out.others_message == "Maria picked up Dice (dice)."
     assert (out.item.carrier_id, out.item.version, out.item.updated_at) == ("c1", 2, NOW)
     assert out.item.updated_by_name == "maria_k"
-    again = pickup_item(item(carrier="c1", x=0, y=0), actor(), "it-1", NOW)
+    again = pickup_item(REGISTRY, item(carrier="c1", x=0, y=0), actor(), "it-1", NOW)
     assert again.ok and (again.item.x, again.item.y) == (5, 5)
 
 
@@ -157,12 +160,12 @@ def test_pickup_success_and_repeat():
     (item(carrier="c1", owner="9"), 1, 1, USER, "Not authorized to drop this item."),
 ])
 def test_drop_refusals(target, x, y, perms, message):
-    out = drop_item(target, actor(perms), x, y, 41, NOW)
+    out = drop_item(REGISTRY, target, actor(perms), x, y, 41, NOW)
     assert not out.ok and out.message == message
 
 
 def test_drop_success_uses_requested_tile():
-    out = drop_item(item(carrier="c1", type_id="radio_station", title="FM"), actor(), 12, 30, 41, NOW)
+    out = drop_item(REGISTRY, item(carrier="c1", type_id="radio_station", title="FM"), actor(), 12, 30, 41, NOW)
     assert out.ok and out.message == "Dropped FM at 12, 30."
     assert out.others_message == "Maria dropped FM (radio) at 12, 30."
     assert (out.item.carrier_id, out.item.x, out.item.y, out.item.version) == (None, 12, 30, 2)
@@ -295,10 +298,21 @@ def test_use_with_invalid_stored_params_fails_validation():
 
 def test_use_clock_and_piano():
     clock = use_item(REGISTRY, item("clock"), actor(), NOW, RNG, None)
-    assert clock.ok and clock.message == "" and clock.clock_sounds[0].endswith("/its.ogg")
-    assert clock.sound_range == 10 and clock.use_sound is None
+    assert clock.ok and clock.message == "" and clock.sound_range == 10 and clock.use_sound is None
+    (announce,) = clock.effects[0].emits(SoundPlace("it-1", 5, 6, clock.sound_range))
+    assert announce.packet_type == "item_clock_announce" and not announce.actor_only
+    assert announce.payload["sounds"][0].endswith("/its.ogg")
+    assert (announce.payload["x"], announce.payload["y"], announce.payload["range"]) == (5, 6, 10)
     piano = use_item(REGISTRY, item("piano", title="grand"), actor(), NOW, RNG, None)
-    assert piano.enter_piano_mode and piano.message == "You begin playing grand."
+    assert piano.message == "You begin playing grand." and piano.sound_range == 15
+    assert piano.effects[0].emits(SoundPlace("it-1", 5, 5, 15)) == [Emit(
+        "item_piano_status", {"itemId": "it-1", "event": "use_mode_entered", "recordingState": "idle"},
+        actor_only=True)]
+
+
+def test_a_use_without_sound_or_effects_has_no_range():
+    out = use_item(REGISTRY, item("radio_station"), actor(), NOW, RNG, None)
+    assert out.ok and out.effects == () and out.use_sound is None and out.sound_range is None
 
 
 # --- secondary use ------------------------------------------------------------------
@@ -328,8 +342,21 @@ def test_follow_carrier_and_disconnect_drop():
 
 def test_piano_note_allowed():
     piano = item("piano")
-    assert piano_note_allowed(piano, actor(GUEST))
-    assert not piano_note_allowed(piano, actor(set()))
-    assert not piano_note_allowed(item("dice"), actor())
-    assert not piano_note_allowed(item("piano", x=1), actor())
-    assert not piano_note_allowed(None, actor())
+    assert note_allowed(piano, actor(GUEST))
+    assert not note_allowed(piano, actor(set()))
+    assert not note_allowed(item("dice"), actor())
+    assert not note_allowed(item("piano", x=1), actor())
+    assert not note_allowed(None, actor())
+
+
+@pytest.mark.parametrize("target, perms, message, with_id", [
+    (None, USER, "Piano not found.", False),
+    (item("dice"), USER, "Piano not found.", False),
+    (item("piano"), set(), "Not authorized to use items.", False),
+    (item("piano", carrier="c2"), USER, "Piano is not available.", True),
+    (item("piano", x=1), USER, "Piano is not on your square.", True),
+])
+def test_piano_recording_checks(target, perms, message, with_id):
+    refusal = check_recording(target, actor(perms))
+    assert (refusal.message, refusal.with_item_id) == (message, with_id)
+    assert check_recording(item("piano", carrier="c1", x=0), actor()) is None

@@ -182,6 +182,16 @@ def test_discovery_of_a_new_folder(tmp_path, monkeypatch):
         monkeypatch.delitem(sys.modules, name)
 
 
+def test_several_packages_are_discovered_and_remember_where_each_type_lives():
+    registry = ItemRegistry.discover("chgrid.items.types", "tests.plugin_types")
+    assert registry.type_ids() == REGISTRY.type_ids() + ["metronome"]
+    assert registry.package_of("metronome") == "tests.plugin_types.metronome"
+    assert registry.package_of("clock") == "chgrid.items.types.clock"
+    assert ItemRegistry([REGISTRY.get("dice")]).package_of("dice") is None
+    with pytest.raises(RegistryError):
+        ItemRegistry.discover("chgrid.items.types", "chgrid.items.types")
+
+
 def test_duplicate_and_missing_types_are_errors():
     dice = REGISTRY.get("dice")
     with pytest.raises(RegistryError):

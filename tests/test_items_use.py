@@ -133,7 +133,7 @@ def test_radio_secondary_use(params, message):
 @pytest.mark.parametrize("type_id", ["clock", "dice", "piano", "wheel", "widget"])
 def test_no_secondary_action(type_id):
     assert secondary(make_item(type_id)) is None
-    assert not REGISTRY.get(type_id).has_secondary_use
+    assert REGISTRY.get(type_id).secondary_action is None
 
 
 # --- clock --------------------------------------------------------------------------
@@ -142,18 +142,18 @@ def test_clock_use_announces_zone_time():
     # 2025-11-24 20:41 UTC = 15:41 in Detroit (EST).
     outcome = use(make_item("clock"), now_ms=utc_ms(2025, 11, 24, 20, 41, 30))
     assert outcome.self_message == "" and outcome.others_message == ""
-    assert outcome.clock_sounds == [CLOCK_BASE + n + ".ogg" for n in ("its", "3", "40", "1", "PM")]
+    assert list(outcome.effects[0].sounds) == [CLOCK_BASE + n + ".ogg" for n in ("its", "3", "40", "1", "PM")]
 
 
 def test_clock_use_24_hour_in_berlin():
     outcome = use(make_item("clock", timeZone="Europe/Berlin", use24Hour=True),
                   now_ms=utc_ms(2025, 11, 24, 20, 41))
-    assert outcome.clock_sounds == [CLOCK_BASE + n + ".ogg" for n in ("its", "20", "1", "40", "1")]
+    assert list(outcome.effects[0].sounds) == [CLOCK_BASE + n + ".ogg" for n in ("its", "20", "1", "40", "1")]
 
 
 def test_clock_unknown_zone_speaks_detroit_time():
     outcome = use(make_item("clock", timeZone="Nowhere/Land"), now_ms=utc_ms(2025, 11, 24, 20, 5))
-    assert outcome.clock_sounds == [CLOCK_BASE + n + ".ogg" for n in ("its", "3", "o", "5", "PM")]
+    assert list(outcome.effects[0].sounds) == [CLOCK_BASE + n + ".ogg" for n in ("its", "3", "o", "5", "PM")]
 
 
 # --- piano --------------------------------------------------------------------------
@@ -162,4 +162,4 @@ def test_piano_use_enters_piano_mode():
     outcome = use(make_item("piano", "grand"))
     assert outcome.self_message == "You begin playing grand."
     assert outcome.others_message == "Maria begins playing grand."
-    assert outcome.enter_piano_mode is True
+    assert [type(e).__name__ for e in outcome.effects] == ["EnterPlayMode"]

@@ -1,16 +1,24 @@
 """PianoRecorderActor with injected time (alone), and live notes/recording in a room."""
 from __future__ import annotations
 
+from typing import cast
+
 import pykka
 import pytest
 
-from chgrid.actors.piano_recorder import PianoRecorderActor, PianoReply
 from chgrid.items.store import ItemStore
+from chgrid.items.types.piano.actor import (
+    PianoProxy,
+    PianoRecorderActor,
+    PianoReplied,
+    PianoReply,
+    PlaybackNotes,
+    RecordingFinished,
+)
 from chgrid.items.types.piano.notes import DEFAULT_VOICE, NoteVoice
 from chgrid.items.types.piano.recording import MAX_EVENTS, MAX_RECORDING_MS, build_song
 from chgrid.timing import FakeClock
-from tests.stateful_support import StatefulRoom, TimedScheduler
-from tests.test_clock_actor import FakeRoom
+from tests.stateful_support import FakeRoom, StatefulRoom, TimedScheduler, barrier
 
 BASS = NoteVoice("bass", "mono", 2, 24, 18, 34, 15)
 
@@ -20,8 +28,8 @@ def solo():
     clock = FakeClock()
     scheduler = TimedScheduler(clock)
     room = FakeRoom()
-    actor = PianoRecorderActor.start("p1", room, clock, scheduler).proxy()
-    actor.ping().get(timeout=5)
+    actor = cast(PianoProxy, PianoRecorderActor.start("p1", room.link(), clock, scheduler).proxy())
+    barrier(actor.actor_ref)
 
     class Solo:
         pass
@@ -34,7 +42,7 @@ def solo():
 
     def ask(action, client="a", song=None):
         actor.request(action, client, now(), song).get(timeout=5)
-        return room.calls[-1]
+        return room.reports[-1]
 
     def note(key, midi, on, client="a", voice=DEFAULT_VOICE):
         actor.live_note(client, now(), key, midi, on, voice).get(timeout=5)
@@ -42,7 +50,7 @@ def solo():
     def run(seconds):
         clock.advance(seconds)
         scheduler.run_due()
-        actor.ping().get(timeout=5)
+        barrier(actor.actor_ref)
 
     s.now, s.ask, s.note, s.run = now, ask, note, run
     yield s
@@ -50,36 +58,42 @@ def solo():
 
 
 def finished(room):
-    return [args for name, args in room.calls if name == "piano_recording_finished"]
+    return room.of(RecordingFinished)
 
 
 def played(room):
-    return [args for name, args in room.calls if name == "piano_playback_notes"]
+    return room.of(PlaybackNotes)
+
+
+def reply_of(report):
+    """The reply a request got, finalising or not."""
+    return report.reply
 
 
 def test_record_pause_resume_stop(solo):
-    assert solo.ask("toggle_record") == ("piano_reply", ("p1", PianoReply(
-        "a", True, "Recording started.", "record_started", "recording"), []))
+    assert solo.ask("toggle_record") == PianoReplied("p1", PianoReply(
+        "a", True, "Recording started.", "record_started", "recording"), ())
     solo.run(0.5)
     solo.note("KeyA", 60, True)
     solo.run(0.5)
     solo.note("KeyA", 60, False, voice=BASS)
     solo.note("KeyS", 62, True, client="b")  # not the owner: not recorded
-    assert solo.ask("toggle_record")[1][1].event == "record_paused"
+    assert reply_of(solo.ask("toggle_record")).event == "record_paused"
     solo.run(5)
     solo.note("KeyD", 64, True)  # paused: not recorded
-    assert solo.ask("toggle_record", "b")[1][1] == PianoReply("b", False, "This piano is already recording.")
-    assert solo.ask("toggle_record")[1][1].event == "record_resumed"
+    assert reply_of(solo.ask("toggle_record", "b")) == PianoReply("b", False, "This piano is already recording.")
+    assert reply_of(solo.ask("toggle_record")).event == "record_resumed"
     solo.run(0.25)
-    name, (item_id, owner, song, reply) = solo.ask("stop_record")
-    assert name == "piano_recording_finished" and owner == "a"
-    assert reply == PianoReply("a", True, "Recording stopped.", "record_stopped", "idle")
+    done = solo.ask("stop_record")
+    assert isinstance(done, RecordingFinished) and done.owner_client_id == "a"
+    assert done.reply == PianoReply("a", True, "Recording stopped.", "record_stopped", "idle")
+    song = done.song
     assert song["meta"]["recordingLengthMs"] == 1250
     assert song["keys"] == ["KeyA"]
     assert song["states"] == [DEFAULT_VOICE.as_state(), BASS.as_state()]
     assert song["events"] == [[500, 0, 60, 1, 0], [1000, 0, 60, 0, 1]]
     # Nothing left: stop again just answers.
-    assert solo.ask("stop_record")[1][1].event == "record_stopped"
+    assert reply_of(solo.ask("stop_record")).event == "record_stopped"
 
 
 def test_thirty_second_limit_by_watchdog(solo):
@@ -92,25 +106,24 @@ def test_thirty_second_limit_by_watchdog(solo):
     solo.run(29.75)
     assert finished(solo.room) == []
     solo.run(0.25)
-    (item_id, owner, song, reply), = finished(solo.room)
-    assert song["meta"]["recordingLengthMs"] == MAX_RECORDING_MS
-    assert reply.event == "record_stopped" and reply.client_id == "a"
+    (done,) = finished(solo.room)
+    assert done.song["meta"]["recordingLengthMs"] == MAX_RECORDING_MS
+    assert done.reply.event == "record_stopped" and done.reply.client_id == "a"
 
 
 def test_a_note_at_the_limit_finalises(solo):
     solo.ask("toggle_record")
     solo.clock.advance(31)  # the watchdog has not run yet
     solo.note("KeyA", 60, True)
-    (_, _, song, reply), = finished(solo.room)
-    assert song["events"] == [] and reply.message == "Recording stopped."
+    (done,) = finished(solo.room)
+    assert done.song["events"] == [] and done.reply.message == "Recording stopped."
 
 
 def test_event_cap_keeps_the_first_4096(solo):
     solo.ask("toggle_record")
     for i in range(MAX_EVENTS + 10):
         solo.actor.live_note("a", solo.now(), f"K{i % 20}", 40 + i % 20, i % 2 == 0, DEFAULT_VOICE)
-    _, (_, _, song, _) = solo.ask("stop_record")
-    assert len(song["events"]) == MAX_EVENTS
+    assert len(solo.ask("stop_record").song["events"]) == MAX_EVENTS
 
 
 def test_owner_leaving_finalises_silently(solo):
@@ -118,8 +131,8 @@ def test_owner_leaving_finalises_silently(solo):
     solo.actor.owner_left("someone-else", solo.now()).get()
     assert finished(solo.room) == []
     solo.actor.owner_left("a", solo.now()).get()
-    (_, owner, _, reply), = finished(solo.room)
-    assert owner == "a" and reply is None
+    (done,) = finished(solo.room)
+    assert done.owner_client_id == "a" and done.reply is None
 
 
 def song_of(*events, keys=("KeyA", "KeyS")):
@@ -129,37 +142,37 @@ def song_of(*events, keys=("KeyA", "KeyS")):
 
 def test_playback_keeps_the_recorded_timing_and_ends_with_note_offs(solo):
     song = song_of((0, 0, 60, 1, 0), (500, 1, 62, 1, 0), (500, 0, 60, 0, 0), (1200, 1, 64, 1, 0))
-    reply = solo.ask("playback", song=song)
-    assert reply == ("piano_reply", ("p1", PianoReply("a", True, "Playback started.", "playback_started",
-                                                      "playback"), []))
+    assert solo.ask("playback", song=song) == PianoReplied("p1", PianoReply(
+        "a", True, "Playback started.", "playback_started", "playback"), ())
     solo.run(0)
-    assert [[(n.key_id, n.midi, n.on) for n in notes] for _, _, notes, _ in played(solo.room)] == [[("KeyA", 60, True)]]
-    assert played(solo.room)[0][1] == "item:p1:playback" and played(solo.room)[0][2][0].voice == BASS
+    assert [[(n.key_id, n.midi, n.on) for n in p.notes] for p in played(solo.room)] == [[("KeyA", 60, True)]]
+    first = played(solo.room)[0]
+    assert first.sender_id == "item:p1:playback" and first.notes[0].voice == BASS
     solo.run(0.4)
     assert len(played(solo.room)) == 1
     solo.run(0.1)
-    assert [(n.key_id, n.on) for n in played(solo.room)[1][2]] == [("KeyS", True), ("KeyA", False)]
+    assert [(n.key_id, n.on) for n in played(solo.room)[1].notes] == [("KeyS", True), ("KeyA", False)]
     solo.run(0.7)
     last = played(solo.room)[-1]
-    assert [(n.key_id, n.midi) for n in last[2]] == [("KeyS", 64)]
-    assert last[3] == [("KeyS", 64)]  # natural end: note-off for the key still on
-    assert solo.actor.state().get()["playback"] is False
+    assert [(n.key_id, n.midi) for n in last.notes] == [("KeyS", 64)]
+    assert last.note_offs == (("KeyS", 64),)  # natural end: note-off for the key still on
+    assert solo.scheduler.delays() == []  # nothing left to play
 
 
 def test_refusals_and_exclusivity(solo):
-    assert solo.ask("playback")[1][1] == PianoReply("a", False, "No recording saved on this piano.")
+    assert reply_of(solo.ask("playback")) == PianoReply("a", False, "No recording saved on this piano.")
     song = song_of((0, 0, 60, 1, 0), (5000, 0, 60, 0, 0))
     solo.ask("playback", song=song)
     solo.run(0)
     # Starting a recording stops the playback, with note-offs for what it left on.
-    name, (_, reply, note_offs) = solo.ask("toggle_record", "b")
-    assert reply.event == "record_started" and note_offs == [("KeyA", 60)]
-    assert solo.ask("playback", song=song)[1][1] == PianoReply("a", False, "Stop recording before playback.")
+    started = solo.ask("toggle_record", "b")
+    assert started.reply.event == "record_started" and started.note_offs == (("KeyA", 60),)
+    assert reply_of(solo.ask("playback", song=song)) == PianoReply("a", False, "Stop recording before playback.")
     solo.ask("stop_record", "b")
     solo.ask("playback", song=song)
     solo.run(0)
-    _, (_, reply, note_offs) = solo.ask("stop_playback")
-    assert reply.event == "playback_stopped" and note_offs == [("KeyA", 60)]
+    stopped = solo.ask("stop_playback")
+    assert stopped.reply.event == "playback_stopped" and stopped.note_offs == (("KeyA", 60),)
     solo.run(10)  # the stopped playback's timer is void
     assert len(played(solo.room)) == 2
 
@@ -168,17 +181,17 @@ def test_pickup_stops_playback_and_finishes_the_recording(solo):
     solo.ask("playback", song=song_of((0, 0, 60, 1, 0), (9000, 0, 60, 0, 0)))
     solo.run(0)
     solo.actor.picked_up(solo.now()).get()
-    assert played(solo.room)[-1][3] == [("KeyA", 60)]
+    assert played(solo.room)[-1].note_offs == (("KeyA", 60),)
     solo.ask("toggle_record")
     solo.actor.picked_up(solo.now()).get()
-    (_, owner, _, reply), = finished(solo.room)
-    assert owner == "a" and reply.event == "record_stopped"
+    (done,) = finished(solo.room)
+    assert done.owner_client_id == "a" and done.reply.event == "record_stopped"
 
 
 def test_song_format_of_a_recording_matches_build_song(solo):
     solo.ask("toggle_record")
     solo.note("KeyA", 60, True)
-    _, (_, _, song, _) = solo.ask("stop_record")
+    song = solo.ask("stop_record").song
     assert song == build_song([], 0) | {"keys": ["KeyA"], "states": [DEFAULT_VOICE.as_state()],
                                         "events": [[0, 0, 60, 1, 0]]}
 

@@ -1,17 +1,23 @@
 """RadioMetadataPollerActor: alone with a fake room, and in a room against a real ICY stream."""
 from __future__ import annotations
 
+from typing import cast
+
 import pykka
 import pytest
 
-from chgrid.actors.radio_poller import RadioMetadataPollerActor
 from chgrid.items.store import ItemStore
+from chgrid.items.types.radio_station.actor import (
+    RadioMetadata,
+    RadioMetadataPollerActor,
+    RadioPollDue,
+    RadioProxy,
+)
 from chgrid.net.icy_fetch import IcyResult
 from chgrid.settings import RadioSettings
 from chgrid.timing import FakeClock
 from tests.icy_stream import IcyStreamServer
-from tests.stateful_support import StatefulRoom, TimedScheduler
-from tests.test_clock_actor import FakeRoom
+from tests.stateful_support import FakeRoom, StatefulRoom, TimedScheduler, barrier
 
 
 @pytest.fixture
@@ -27,39 +33,43 @@ def solo():
             return IcyResult("Test FM", f"title {len(fetched)}")
         return IcyResult(error="x", skipped="skip" in url)
 
-    ref = RadioMetadataPollerActor.start("r1", room, clock, scheduler,
+    ref = RadioMetadataPollerActor.start("r1", room.link(), clock, scheduler,
                                          settings=RadioSettings(poll_interval_s=10.0), fetcher=fetcher)
-    actor = ref.proxy()
-    actor.ping().get(timeout=5)
+    actor = cast(RadioProxy, ref.proxy())
+    barrier(ref)
     yield clock, scheduler, room, actor, fetched
     pykka.ActorRegistry.stop_all()
 
 
+def settle(actor: RadioProxy) -> None:
+    barrier(actor.actor_ref)
+
+
 def due_tokens(room):
-    return [args[1] for name, args in room.calls if name == "radio_poll_due"]
+    return [report.token for report in room.of(RadioPollDue)]
 
 
 def test_pass_asks_the_room_then_fetches_and_reports(solo):
     clock, scheduler, room, actor, fetched = solo
     assert scheduler.delays() == [0]
     scheduler.run_due()
-    actor.ping().get()
+    settle(actor)
     (token,) = due_tokens(room)
     actor.poll_answer(token, "http://ok/stream").get()
     assert fetched == ["http://ok/stream"]
-    assert room.calls[-1] == ("radio_metadata", ("r1", "http://ok/stream", "Test FM", "title 1"))
+    assert room.reports[-1] == RadioMetadata("r1", "http://ok/stream", "Test FM", "title 1")
     # Next pass after the interval, counted from the end of this one.
     assert scheduler.delays() == [10_000]
     clock.advance(10)
     scheduler.run_due()
-    actor.ping().get()
+    settle(actor)
     assert len(due_tokens(room)) == 2
 
 
 def test_not_due_waits_an_interval_and_stale_answers_are_ignored(solo):
     clock, scheduler, room, actor, fetched = solo
     scheduler.run_due()
-    actor.ping().get()
+    settle(actor)
     (token,) = due_tokens(room)
     actor.poll_answer(token + 5, "http://ok/x").get()
     assert fetched == [] and scheduler.delays() == []
@@ -71,27 +81,27 @@ def test_not_due_waits_an_interval_and_stale_answers_are_ignored(solo):
 def test_failures_report_empty_but_a_skipped_fetch_reports_nothing(solo):
     clock, scheduler, room, actor, fetched = solo
     scheduler.run_due()
-    actor.ping().get()
+    settle(actor)
     actor.poll_answer(due_tokens(room)[-1], "http://bad/").get()
-    assert room.calls[-1] == ("radio_metadata", ("r1", "http://bad/", "", ""))
+    assert room.reports[-1] == RadioMetadata("r1", "http://bad/", "", "")
     clock.advance(10)
     scheduler.run_due()
-    actor.ping().get()
-    calls = len(room.calls)
+    settle(actor)
+    reports = len(room.reports)
     actor.poll_answer(due_tokens(room)[-1], "http://skip/").get()
-    assert len(room.calls) == calls
+    assert len(room.reports) == reports
 
 
 def test_poll_now_replaces_the_running_chain(solo):
     clock, scheduler, room, actor, fetched = solo
     scheduler.run_due()
-    actor.ping().get()
+    settle(actor)
     old = due_tokens(room)[-1]
     actor.poll_now().get()
     actor.poll_answer(old, "http://ok/old").get()  # belongs to the replaced chain
     assert fetched == []
     scheduler.run_due()
-    actor.ping().get()
+    settle(actor)
     assert len(due_tokens(room)) == 2 and due_tokens(room)[-1] != old
 
 
@@ -185,13 +195,13 @@ def test_refused_address_is_a_failed_fetch_after_restart(room, icy):
     params = room.packets("b", "item_upsert")[-1]["item"]["params"]
     assert params["streamUrl"] == icy.url() and (params["stationName"], params["nowPlaying"]) == ("", "")
     assert sum(icy.hits.values()) == hits
-    assert room.proxy.item_actor_kinds().get() == {radio["id"]: "radio_station"}
+    assert room.proxy.snapshot().get().item_actors == {radio["id"]: "radio_station"}
 
 
 def test_stale_result_for_an_old_url_is_dropped(room, icy):
     radio = tune(room, icy.url())
     room.clear()
-    room.proxy.radio_metadata(radio["id"], "http://elsewhere/", "X", "Y").get()
+    room.proxy.item_report(RadioMetadata(radio["id"], "http://elsewhere/", "X", "Y")).get()
     assert room.packets(None, "item_upsert") == []
 
 

@@ -7,7 +7,10 @@ import random
 
 import pytest
 
-from chgrid.actors.room import RoomActor, WorldInfo
+from typing import cast
+
+from chgrid.actors.account_proxy import AccountProxy
+from chgrid.actors.room import RoomActor, RoomProxy, WorldInfo
 from chgrid.actors.room_items import NOT_SAVED as ITEM_NOT_SAVED
 from chgrid.items.registry import default_registry
 from chgrid.settings import LimitsSettings
@@ -16,6 +19,7 @@ from chgrid.web.outbox import RecordingOutbox
 from chgrid.world.flood import ACTIONS_LIMITED, CHAT_LIMITED
 from chgrid.world.nicknames import NOT_SAVED as NICK_NOT_SAVED
 from tests.test_room_actor import POLICY, FakeAccount, Grant, ManualScheduler
+from tests.stateful_support import plugins_for
 from tests.test_room_items import MemoryStore
 
 PERMS = ("chat.send", "item.create", "item.edit.own", "item.delete.own", "item.pickup_drop.own",
@@ -39,10 +43,10 @@ class FailingStore(MemoryStore):
 def room():
     clock, outbox, store, account = FakeClock(), RecordingOutbox(), FailingStore(), FakeAccount()
     world = WorldInfo(41, "inst", "0.1.0", POLICY, clock.monotonic())
-    ref = RoomActor.start("main", world, account, outbox, clock, ManualScheduler(),
+    ref = RoomActor.start("main", world, cast(AccountProxy, account), outbox, clock, ManualScheduler(),
                           item_registry=default_registry(), item_store=store, rng=random.Random(3),
-                          limits=LIMITS)
-    proxy = ref.proxy()
+                          plugins=plugins_for(default_registry(), limits=LIMITS), limits=LIMITS)
+    proxy = cast(RoomProxy, ref.proxy())
     proxy.join("a", Grant(1, "ann", "ann", permissions=PERMS, last_x=5, last_y=5)).get()
     proxy.join("b", Grant(2, "bob", "bob", permissions=PERMS, last_x=5, last_y=5)).get()
     outbox.sent.clear()
@@ -71,7 +75,7 @@ def test_nickname_not_saved_is_refused_to_the_sender_only(room):
     assert sent(room, "a") == [{"type": "nickname_result", "accepted": False, "requestedNickname": "Anna",
                                 "effectiveNickname": "ann", "reason": NICK_NOT_SAVED}]
     assert sent(room, "b") == []
-    assert {p["nickname"] for p in room.proxy.roster().get()} == {"ann", "bob"}
+    assert {p["nickname"] for p in room.proxy.snapshot().get().players} == {"ann", "bob"}
     room.account.fail = False  # the save came back False: the deadline had passed
     handle(room, "a", "update_nickname", {"nickname": "Anna"})
     assert sent(room, "a")[-1]["reason"] == NICK_NOT_SAVED and sent(room, "b") == []
@@ -87,7 +91,7 @@ def test_teleport_not_saved_is_corrected_for_the_mover_only(room):
     handle(room, "a", "teleport_complete", {"x": 30, "y": 31})
     assert sent(room, "a") == [{"type": "update_position", "id": "a", "x": 5, "y": 5}]
     assert sent(room, "b") == []
-    assert [(p["x"], p["y"]) for p in room.proxy.roster().get() if p["id"] == "a"] == [(5, 5)]
+    assert [(p["x"], p["y"]) for p in room.proxy.snapshot().get().players if p["id"] == "a"] == [(5, 5)]
 
 
 def test_item_not_saved_changes_nothing(room):
@@ -114,7 +118,7 @@ def test_item_not_saved_changes_nothing(room):
 def test_chat_flood_reaches_others_only_up_to_the_burst(room):
     for i in range(200):
         room.proxy.handle("a", "chat_message", {"message": f"line {i}"})
-    room.proxy.roster().get()  # barrier: every line handled
+    room.proxy.snapshot().get().players  # barrier: every line handled
     heard = [p["message"] for p in sent(room, "b", "chat_message")]
     assert heard == [f"line {i}" for i in range(8)]
     notices = [p for p in sent(room, "a", "chat_message") if p.get("system")]
@@ -147,7 +151,7 @@ def test_a_reconnect_does_not_refill_the_bucket(room):
 def test_action_flood_is_refused_in_each_actions_failure_packet(room):
     for _ in range(7):
         room.proxy.handle("a", "item_add", {"itemType": "dice"})
-    room.proxy.roster().get()
+    room.proxy.snapshot().get().players
     results = sent(room, "a", "item_action_result")
     assert [r["ok"] for r in results] == [True] * 5 + [False] * 2
     assert results[-1] == {"type": "item_action_result", "ok": False, "action": "add",
@@ -166,7 +170,7 @@ def test_action_flood_is_refused_in_each_actions_failure_packet(room):
 def test_teleport_flood_is_corrected_with_one_notice(room):
     for i in range(7):
         room.proxy.handle("a", "teleport_complete", {"x": i, "y": i})
-    room.proxy.roster().get()
+    room.proxy.snapshot().get().players
     assert len(sent(room, "b", "teleport_complete")) == 5
     assert [(p["type"], p.get("x")) for p in sent(room, "a")[-3:]] == [
         ("update_position", 4), ("chat_message", None), ("update_position", 4)]
@@ -182,7 +186,7 @@ def test_piano_note_flood_is_dropped_but_held_keys_are_released(room):
     for i in range(25):  # the burst pays for 20 note-ons; their note-offs are free
         room.proxy.handle("a", "item_piano_note", note | {"keyId": f"k{i}", "on": True})
         room.proxy.handle("a", "item_piano_note", note | {"keyId": f"k{i}", "on": False})
-    room.proxy.roster().get()
+    room.proxy.snapshot().get().players
     heard = [(p["keyId"], p["on"]) for p in sent(room, "b", "item_piano_note")]
     assert heard == [(f"k{i}", on) for i in range(20) for on in (True, False)]
     room.clock.advance(0.1)

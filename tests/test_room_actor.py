@@ -7,7 +7,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from chgrid.actors.room import RoomActor, WorldInfo
+from typing import cast
+
+from chgrid.actors.account_proxy import AccountProxy
+from chgrid.actors.room import RoomActor, RoomProxy, WorldInfo
 from chgrid.timing import FakeClock
 from chgrid.web.outbox import RecordingOutbox
 
@@ -71,9 +74,9 @@ def room():
     scheduler = ManualScheduler()
     reboots = []
     world = WorldInfo(grid_size=41, instance_id="inst-1", version="0.1.0", policy=POLICY, started_monotonic=clock.monotonic())
-    ref = RoomActor.start("main", world, account, outbox, clock, scheduler,
+    ref = RoomActor.start("main", world, cast(AccountProxy, account), outbox, clock, scheduler,
                           on_reboot=lambda: reboots.append(True), rng=random.Random(7))
-    proxy = ref.proxy()
+    proxy = cast(RoomProxy, ref.proxy())
 
     class Room:
         pass
@@ -263,4 +266,4 @@ def test_authority_push_and_ban(room):
     assert [p["type"] for p in packets(room.outbox, "b")] == ["auth_permissions", "auth_result"]
     assert room.outbox.closed == [("b", 1000, "Account is disabled.")]
     assert [p["type"] for p in packets(room.outbox, "a")] == ["user_left", "chat_message"]
-    assert [p["id"] for p in room.proxy.roster().get()] == ["a", "a2"]
+    assert [p["id"] for p in room.proxy.snapshot().get().players] == ["a", "a2"]

@@ -6,11 +6,14 @@ import random
 
 import pytest
 
-from chgrid.actors.room import RoomActor, WorldInfo
+from typing import cast
+
+from chgrid.actors.room import RoomActor, RoomProxy, WorldInfo
 from chgrid.items.registry import default_registry
 from chgrid.timing import FakeClock
 from chgrid.web.outbox import RecordingOutbox
-from tests.test_room_actor import POLICY, FakeAccount, Grant, ManualScheduler
+from tests.stateful_support import fake_account, plugins_for
+from tests.test_room_actor import POLICY, Grant, ManualScheduler
 
 PERMS = ("item.create", "item.edit.own", "item.delete.own", "item.pickup_drop.own", "item.use", "chat.send")
 
@@ -32,6 +35,9 @@ class MemoryStore:
         for d in deletes:
             self.items.pop(d, None)
 
+    def apply_later(self, upserts=(), deletes=(), songs=()):
+        self.apply(upserts, deletes, songs)
+
     def load_songs(self):
         return {}
 
@@ -40,9 +46,10 @@ class MemoryStore:
 def room():
     clock, outbox, store, scheduler = FakeClock(), RecordingOutbox(), MemoryStore(), ManualScheduler()
     world = WorldInfo(41, "inst", "0.1.0", POLICY, clock.monotonic())
-    ref = RoomActor.start("main", world, FakeAccount(), outbox, clock, scheduler,
-                          item_registry=default_registry(), item_store=store, rng=random.Random(3))
-    proxy = ref.proxy()
+    ref = RoomActor.start("main", world, fake_account(), outbox, clock, scheduler,
+                          item_registry=default_registry(), item_store=store,
+                          plugins=plugins_for(default_registry()), rng=random.Random(3))
+    proxy = cast(RoomProxy, ref.proxy())
     proxy.join("a", Grant(1, "ann", "ann", permissions=PERMS, last_x=5, last_y=5)).get()
     proxy.join("b", Grant(2, "bob", "bob", permissions=PERMS, last_x=5, last_y=5)).get()
     outbox.sent.clear()
@@ -97,7 +104,7 @@ def test_wheel_result_is_scheduled_and_goes_to_others_first(room):
     assert delay == 3.0
     outbox.sent.clear()
     callback()
-    proxy.roster().get()  # barrier: the delayed line was handled
+    proxy.snapshot().get()  # barrier: the delayed line was handled
     lines = [(c, json.loads(f)["message"]) for c, f in outbox.sent]
     assert lines == [("b", "tea"), ("a", "tea")]
 

@@ -20,7 +20,6 @@ ALREADY_CARRYING = "You are already carrying an item."
 NOT_CARRYING = "You are not carrying that item."
 DROP_OUT_OF_BOUNDS = "Drop position is out of bounds."
 TITLE_EMPTY = "Title cannot be empty."
-PIANO_NOT_FOUND = "Piano not found."
 
 # (carried by someone else, not on the actor's square) per action.
 _REACH_MESSAGES: dict[str, tuple[str, str]] = {
@@ -29,7 +28,6 @@ _REACH_MESSAGES: dict[str, tuple[str, str]] = {
     "update": ("Item is not available for editing.", NOT_ON_SQUARE),
     "use": ("Item is not available.", NOT_ON_SQUARE),
     "secondary_use": ("Item is not available.", NOT_ON_SQUARE),
-    "piano": ("Piano is not available.", "Piano is not on your square."),
 }
 
 # The permission family and refusal text of the own/any checks.
@@ -46,17 +44,12 @@ class Refusal:
     """A failed check: the result message, and whether the result names the item.
 
     ``item_action_result.itemId`` is omitted for "Item not found.", "Unknown item
-    type.", "Not authorized to create items.", "Not authorized to use items." and
-    "Piano not found." (protocol.md §5).
+    type.", "Not authorized to create items." and "Not authorized to use items."
+    (protocol.md §5), and for the not-found answers of type plug-ins.
     """
 
     message: str
     with_item_id: bool = True
-
-
-def type_label(type_id: str) -> str:
-    """The label used in chat lines: ``radio`` for ``radio_station``."""
-    return "radio" if type_id == "radio_station" else type_id
 
 
 def is_reachable(item: ItemState, actor_client_id: str, actor_x: int, actor_y: int) -> bool:
@@ -70,11 +63,19 @@ def check_reachable(item: ItemState, actor_client_id: str, actor_x: int, actor_y
                     action: str) -> str | None:
     """The reach failure message of ``action``, or None when reachable.
 
-    ``action`` is one of pickup, drop, delete, update, use, secondary_use, piano.
+    ``action`` is one of pickup, drop, delete, update, use, secondary_use.
     """
     if action == "drop":
         return None if item.carrier_id == actor_client_id else NOT_CARRYING
     carried_elsewhere, not_here = _REACH_MESSAGES[action]
+    return reach_problem(item, actor_client_id, actor_x, actor_y, carried_elsewhere, not_here)
+
+
+def reach_problem(item: ItemState, actor_client_id: str, actor_x: int, actor_y: int,
+                  carried_elsewhere: str, not_here: str) -> str | None:
+    """``carried_elsewhere`` when someone else carries the item, ``not_here`` when it lies
+    on another square, None when the actor can reach it (type plug-ins use their own
+    texts, e.g. "Piano is not on your square.")."""
     if item.carrier_id is not None:
         return None if item.carrier_id == actor_client_id else carried_elsewhere
     if (item.x, item.y) != (actor_x, actor_y):
@@ -146,22 +147,6 @@ def check_use(item: ItemState | None, actor: ActingUser, action: str = "use") ->
     return _reach(item, actor, action)
 
 
-def check_piano_recording(item: ItemState | None, actor: ActingUser) -> Refusal | None:
-    """Common checks of ``item_piano_recording``; ``item`` None or not a piano → not found."""
-    if not allows(actor.permissions, "item.use"):
-        return Refusal(NOT_AUTHORIZED_USE, with_item_id=False)
-    if item is None or item.type != "piano":
-        return Refusal(PIANO_NOT_FOUND, with_item_id=False)
-    return _reach(item, actor, "piano")
-
-
-def piano_note_allowed(item: ItemState | None, actor: ActingUser) -> bool:
-    """Live notes failing this are dropped silently."""
-    return (allows(actor.permissions, "item.use") and item is not None
-            and item.type == "piano"
-            and is_reachable(item, actor.client_id, actor.x, actor.y))
-
-
 def validate_title(raw: str) -> tuple[str | None, str | None]:
     """``(title, None)`` or ``(None, message)``; titles are trimmed, at most 80 chars."""
     title = raw.strip() if isinstance(raw, str) else ""
@@ -186,21 +171,22 @@ def cooldown_message(title: str, cooldown_ms: int, elapsed_ms: int) -> str | Non
 
 # --- message builders -------------------------------------------------------------
 
-def add_messages(nickname: str, item: ItemState) -> tuple[str, str]:
-    """(result to the actor, chat line to others) for ``item_add``."""
-    where = f"{item.title} ({type_label(item.type)}) at {item.x}, {item.y}."
+def add_messages(nickname: str, item: ItemState, label: str) -> tuple[str, str]:
+    """(result to the actor, chat line to others) for ``item_add``; ``label`` is the
+    type's label (``radio`` for a ``radio_station``)."""
+    where = f"{item.title} ({label}) at {item.x}, {item.y}."
     return f"You placed {where}", f"{nickname} placed {where}"
 
 
-def pickup_messages(nickname: str, item: ItemState) -> tuple[str, str]:
+def pickup_messages(nickname: str, item: ItemState, label: str) -> tuple[str, str]:
     return (f"Picked up {item.title}.",
-            f"{nickname} picked up {item.title} ({type_label(item.type)}).")
+            f"{nickname} picked up {item.title} ({label}).")
 
 
-def drop_messages(nickname: str, item: ItemState) -> tuple[str, str]:
+def drop_messages(nickname: str, item: ItemState, label: str) -> tuple[str, str]:
     """Uses the item's (new) coordinates: call after moving it to the drop position."""
     return (f"Dropped {item.title} at {item.x}, {item.y}.",
-            f"{nickname} dropped {item.title} ({type_label(item.type)}) at {item.x}, {item.y}.")
+            f"{nickname} dropped {item.title} ({label}) at {item.x}, {item.y}.")
 
 
 def delete_message(title: str) -> str:

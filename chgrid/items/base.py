@@ -10,15 +10,19 @@ metadata, sounds, cooldown) with three pure functions:
 
 None of them touch the room, the network or the clock: the room passes the item, the
 acting user, a random generator and the current time in, and turns the returned
-:class:`UseOutcome` into packets.
+:class:`UseOutcome` into packets. Packets only one type sends on use (the clock's
+``item_clock_announce``, the piano's ``item_piano_status``) are the type's own
+:class:`UseEffect` objects, which say what to send without the room knowing the type.
+A type with a running part (a timer, a poller) adds an actor-layer ``plugin`` module
+beside these (``chgrid.actors.item_plugin``; docs/item-plugins.md).
 """
 from __future__ import annotations
 
 import copy
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from chgrid.items.model import ItemState
 
@@ -68,14 +72,42 @@ class UseContext:
     now_ms: int
 
 
+@dataclass(frozen=True)
+class SoundPlace:
+    """Where an item sounds from: its carrier's square when carried, its own otherwise,
+    with its effective emit range."""
+
+    item_id: str
+    x: int
+    y: int
+    range: int
+
+
+@dataclass(frozen=True)
+class Emit:
+    """One packet a :class:`UseEffect` sends: to everyone, or to the acting client only."""
+
+    packet_type: str
+    payload: Mapping[str, Any]
+    actor_only: bool = False
+
+
+class UseEffect(Protocol):
+    """A type's own packets on a successful use, sent after ``item_use_sound`` and before
+    the ``item_action_result`` (items.md §4), in the order the outcome lists them."""
+
+    def emits(self, place: SoundPlace) -> Sequence[Emit]:
+        """The packets, given where the item sounds from."""
+        ...
+
+
 @dataclass
 class UseOutcome:
     """What a use action decided; the room turns it into packets.
 
     ``error`` set means the use failed: nothing else applies and no cooldown starts.
     ``params_patch`` is merged over the current params and validated by the room.
-    ``clock_sounds`` is the ordered sample list of an ``item_clock_announce``.
-    ``enter_piano_mode`` asks for ``item_piano_status use_mode_entered`` to the actor.
+    ``effects`` are the type's own packets (see :class:`UseEffect`).
     """
 
     error: str | None = None
@@ -83,8 +115,7 @@ class UseOutcome:
     others_message: str = ""
     params_patch: dict[str, Any] | None = None
     delayed: list[DelayedLine] = field(default_factory=list)
-    clock_sounds: list[str] | None = None
-    enter_piano_mode: bool = False
+    effects: tuple[UseEffect, ...] = ()
 
     @classmethod
     def failure(cls, message: str) -> UseOutcome:
@@ -100,8 +131,9 @@ UseAction = Callable[[UseContext], UseOutcome]
 class ItemType:
     """One item type: static definition plus its pure validator and actions.
 
-    ``defaults`` fixes both the default params and the parameter keys validation keeps
-    (in this order). ``property_metadata`` holds only the type's own keys; the registry
+    ``label`` names the type in the add-item menu and in chat lines ("placed Radio
+    (radio) at 3, 4."). ``defaults`` fixes both the default params and the parameter keys
+    validation keeps (in this order). ``property_metadata`` holds only the type's own keys; the registry
     adds ``title`` and the global keys for ``uiDefinitions``.
     """
 
@@ -126,10 +158,6 @@ class ItemType:
     @property
     def param_keys(self) -> tuple[str, ...]:
         return tuple(self.defaults)
-
-    @property
-    def has_secondary_use(self) -> bool:
-        return self.secondary_action is not None
 
     def default_params(self) -> dict[str, Any]:
         return copy.deepcopy(dict(self.defaults))

@@ -2,8 +2,8 @@
 
 ``ItemState`` is what the RoomActor keeps per item. It holds only instance data;
 capabilities, type sounds and ``display`` are derived from the type when the item is
-sent (``chgrid.items.wire``). ``to_record``/``from_record`` use the field names of the
-reference ``items.json`` records so legacy files can be imported and exported as is.
+sent (``chgrid.items.wire``). ``from_record`` reads the field names of the reference
+``items.json`` records (and the store's rows), so legacy files can be imported as is.
 """
 from __future__ import annotations
 
@@ -47,27 +47,6 @@ class ItemState:
         self.updated_by = user_id
         self.updated_by_name = username
         self.updated_at = now_ms
-
-    def to_record(self) -> dict[str, Any]:
-        """The ``items.json`` record; ``carrierId`` only when carried (null fields omitted)."""
-        record: dict[str, Any] = {
-            "id": self.id,
-            "type": self.type,
-            "title": self.title,
-            "x": self.x,
-            "y": self.y,
-            "createdBy": self.created_by,
-            "createdByName": self.created_by_name,
-            "updatedBy": self.updated_by,
-            "updatedByName": self.updated_by_name,
-            "createdAt": self.created_at,
-            "updatedAt": self.updated_at,
-            "version": self.version,
-            "params": copy.deepcopy(self.params),
-        }
-        if self.carrier_id is not None:
-            record["carrierId"] = self.carrier_id
-        return record
 
     @classmethod
     def from_record(cls, record: Any) -> ItemState:

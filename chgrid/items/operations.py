@@ -9,8 +9,10 @@ recommendation over the reference's half-applied updates, items.md §4.5).
 
 Packet order for a successful outcome (items.md §4):
 ``item_upsert``/``item_remove`` to all → (save) → chat ``others_message`` to others →
-``item_use_sound`` to all → ``item_clock_announce`` to all → ``item_piano_status`` to
-the actor → ``item_action_result`` to the actor → later, ``delayed`` lines.
+``item_use_sound`` to all → the type's ``effects`` (e.g. ``item_clock_announce`` to all,
+``item_piano_status`` to the actor) → ``item_action_result`` to the actor → later,
+``delayed`` lines. No item type is known here by name: what differs between types comes
+from the type's plug-in (its validator, actions and effects).
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chgrid.items import actions as rules
-from chgrid.items.base import DelayedLine, ItemType, ItemValidationError, UseContext
+from chgrid.items.base import DelayedLine, ItemType, ItemValidationError, UseContext, UseEffect
 from chgrid.items.model import SYSTEM_ACTOR, ActingUser, ItemState
 from chgrid.items.registry import ItemRegistry
 from chgrid.items.sounds import effective_emit_range, resolve_use_sound
@@ -33,7 +35,7 @@ class ItemActionOutcome:
     ``upsert``: send ``item_upsert`` to all; ``save``: persist ``item``;
     ``removed``: drop the item, send ``item_remove`` to all and delete it (and its
     song) from the store. ``record_use``: start the item's cooldown at this time.
-    ``sound_range`` is the range of both ``item_use_sound`` and ``item_clock_announce``.
+    ``sound_range`` is the range of ``item_use_sound`` and of the ``effects``.
     """
 
     action: str
@@ -47,8 +49,7 @@ class ItemActionOutcome:
     others_message: str = ""
     use_sound: str | None = None
     sound_range: int | None = None
-    clock_sounds: list[str] | None = None
-    enter_piano_mode: bool = False
+    effects: tuple[UseEffect, ...] = ()
     delayed: list[DelayedLine] = field(default_factory=list)
     record_use: bool = False
 
@@ -89,13 +90,13 @@ def add_item(registry: ItemRegistry, type_id: str, actor: ActingUser, item_id: s
         created_at=now_ms, updated_at=now_ms, version=1,
         params=item_type.default_params(),
     )
-    mine, others = rules.add_messages(actor.nickname, item)
+    mine, others = rules.add_messages(actor.nickname, item, item_type.label)
     return ItemActionOutcome(action="add", ok=True, message=mine, item_id=item.id, item=item,
                              upsert=True, save=True, others_message=others)
 
 
-def pickup_item(item: ItemState | None, actor: ActingUser, carried_item_id: str | None,
-                now_ms: int) -> ItemActionOutcome:
+def pickup_item(registry: ItemRegistry, item: ItemState | None, actor: ActingUser,
+                carried_item_id: str | None, now_ms: int) -> ItemActionOutcome:
     """``item_pickup``; ``carried_item_id`` is what the actor carries now (if anything)."""
     refusal = rules.check_pickup(item, actor, carried_item_id)
     if refusal:
@@ -105,13 +106,13 @@ def pickup_item(item: ItemState | None, actor: ActingUser, carried_item_id: str 
     updated.carrier_id = actor.client_id
     updated.x, updated.y = actor.x, actor.y
     updated.stamp(actor.user_id, actor.username, now_ms)
-    mine, others = rules.pickup_messages(actor.nickname, updated)
+    mine, others = rules.pickup_messages(actor.nickname, updated, _label(registry, item))
     return ItemActionOutcome(action="pickup", ok=True, message=mine, item_id=item.id,
                              item=updated, upsert=True, save=True, others_message=others)
 
 
-def drop_item(item: ItemState | None, actor: ActingUser, x: int, y: int, grid_size: int,
-              now_ms: int) -> ItemActionOutcome:
+def drop_item(registry: ItemRegistry, item: ItemState | None, actor: ActingUser, x: int,
+              y: int, grid_size: int, now_ms: int) -> ItemActionOutcome:
     """``item_drop`` at the requested tile (reference parity: any in-bounds tile)."""
     refusal = rules.check_drop(item, actor, x, y, grid_size)
     if refusal:
@@ -121,14 +122,14 @@ def drop_item(item: ItemState | None, actor: ActingUser, x: int, y: int, grid_si
     updated.carrier_id = None
     updated.x, updated.y = x, y
     updated.stamp(actor.user_id, actor.username, now_ms)
-    mine, others = rules.drop_messages(actor.nickname, updated)
+    mine, others = rules.drop_messages(actor.nickname, updated, _label(registry, item))
     return ItemActionOutcome(action="drop", ok=True, message=mine, item_id=item.id,
                              item=updated, upsert=True, save=True, others_message=others)
 
 
 def delete_item(item: ItemState | None, actor: ActingUser) -> ItemActionOutcome:
-    """``item_delete``. The room also stops the piano's playback/recording, deletes its
-    stored song and forgets its cooldown and clock markers. No chat line."""
+    """``item_delete``. The room also forgets the item's cooldown and stops what runs for
+    it (the type plug-in's actor); the store deletes its song. No chat line."""
     refusal = rules.check_delete(item, actor)
     if refusal:
         return _refused("delete", refusal, item)
@@ -151,8 +152,8 @@ def update_item(registry: ItemRegistry, item: ItemState | None, actor: ActingUse
     updated = item.copy()
     if title is not None:
         new_title, problem = rules.validate_title(title)
-        if problem:
-            return _failed("update", problem, item)
+        if new_title is None:
+            return _failed("update", problem or rules.TITLE_EMPTY, item)
         updated.title = new_title
     if params:
         item_type = registry.get(item.type)
@@ -191,8 +192,8 @@ def use_item(registry: ItemRegistry, item: ItemState | None, actor: ActingUser, 
         return _failed("use", outcome.error, item)
     result = ItemActionOutcome(
         action="use", ok=True, message=outcome.self_message, item_id=item.id,
-        others_message=outcome.others_message, clock_sounds=outcome.clock_sounds,
-        enter_piano_mode=outcome.enter_piano_mode, delayed=list(outcome.delayed),
+        others_message=outcome.others_message, effects=tuple(outcome.effects),
+        delayed=list(outcome.delayed),
         record_use=True,
     )
     current = item
@@ -204,7 +205,7 @@ def use_item(registry: ItemRegistry, item: ItemState | None, actor: ActingUser, 
         result.item, result.upsert, result.save = patched, True, True
         current = patched
     result.use_sound = resolve_use_sound(current, item_type)
-    if result.use_sound is not None or result.clock_sounds is not None:
+    if result.use_sound is not None or result.effects:
         result.sound_range = effective_emit_range(current, item_type)
     return result
 
@@ -218,7 +219,7 @@ def secondary_use_item(registry: ItemRegistry, item: ItemState | None, actor: Ac
     assert item is not None
     item_type = registry.get(item.type)
     outcome = item_type.secondary_use(_context(item, actor, now_ms, rng)) if item_type else None
-    if outcome is None:
+    if item_type is None or outcome is None:
         return _failed("secondary_use", rules.no_secondary_message(item.title), item)
     if outcome.error is not None:
         return _failed("secondary_use", outcome.error, item)
@@ -248,6 +249,12 @@ def disconnect_drop(item: ItemState, x: int, y: int, now_ms: int) -> ItemState:
     dropped.x, dropped.y = x, y
     dropped.stamp(SYSTEM_ACTOR, SYSTEM_ACTOR, now_ms)
     return dropped
+
+
+def _label(registry: ItemRegistry, item: ItemState) -> str:
+    """The type's label for chat lines (the type id if the type is gone)."""
+    item_type = registry.get(item.type)
+    return item_type.label if item_type is not None else item.type
 
 
 def _context(item: ItemState, actor: ActingUser, now_ms: int, rng: random.Random) -> UseContext:

@@ -2,7 +2,10 @@
 
 Every sub-package of ``chgrid.items.types`` that exposes ``ITEM_TYPE`` is a type; adding
 a folder is all it takes (docs/item-plugins.md). Types are ordered by their ``order``
-value, which fixes the add-item menu (items.md §9).
+value, which fixes the add-item menu (items.md §9). The registry remembers each type's
+package, where the actor layer looks for the type's optional ``plugin`` module
+(``chgrid.actors.item_plugin``); more packages of types can be discovered beside the
+built-in one (the plug-in example of the tests does so).
 """
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import copy
 import importlib
 import logging
 import pkgutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -112,9 +115,13 @@ def type_definition(item_type: ItemType) -> dict[str, Any]:
 
 
 class ItemRegistry:
-    """The known item types, ordered for the add-item menu."""
+    """The known item types, ordered for the add-item menu.
 
-    def __init__(self, types: Iterable[ItemType]) -> None:
+    ``packages`` maps a type id to the package it was found in (types given directly
+    have none, and so no stateful plug-in).
+    """
+
+    def __init__(self, types: Iterable[ItemType], packages: Mapping[str, str] | None = None) -> None:
         by_id: dict[str, ItemType] = {}
         for item_type in types:
             if not isinstance(item_type, ItemType):
@@ -124,27 +131,36 @@ class ItemRegistry:
             by_id[item_type.type_id] = item_type
         self._ordered = tuple(sorted(by_id.values(), key=lambda t: (t.order, t.type_id)))
         self._by_id = by_id
+        self._packages = {type_id: name for type_id, name in (packages or {}).items() if type_id in by_id}
         self._static_ui: dict[str, Any] | None = None
 
     @classmethod
-    def discover(cls, package: str = TYPES_PACKAGE) -> ItemRegistry:
-        """Import every sub-package of ``package`` and collect its ``ITEM_TYPE``."""
-        root = importlib.import_module(package)
+    def discover(cls, *packages: str) -> ItemRegistry:
+        """Import every sub-package of each package (default: the built-in types) and
+        collect its ``ITEM_TYPE``."""
         types: list[ItemType] = []
-        for info in pkgutil.iter_modules(root.__path__):
-            if not info.ispkg or info.name.startswith("_"):
-                continue
-            module = importlib.import_module(f"{package}.{info.name}")
-            item_type = getattr(module, "ITEM_TYPE", None)
-            if item_type is None:
-                raise RegistryError(f"{package}.{info.name} has no ITEM_TYPE")
-            types.append(item_type)
-        registry = cls(types)
+        found_in: dict[str, str] = {}
+        for package in packages or (TYPES_PACKAGE,):
+            root = importlib.import_module(package)
+            for info in pkgutil.iter_modules(root.__path__):
+                if not info.ispkg or info.name.startswith("_"):
+                    continue
+                name = f"{package}.{info.name}"
+                item_type = getattr(importlib.import_module(name), "ITEM_TYPE", None)
+                if item_type is None:
+                    raise RegistryError(f"{name} has no ITEM_TYPE")
+                types.append(item_type)
+                found_in.setdefault(item_type.type_id, name)
+        registry = cls(types, found_in)
         log.debug("item types: %s", ", ".join(registry.type_ids()))
         return registry
 
     def get(self, type_id: str) -> ItemType | None:
         return self._by_id.get(type_id)
+
+    def package_of(self, type_id: str) -> str | None:
+        """The package the type was discovered in (None for types given directly)."""
+        return self._packages.get(type_id)
 
     def __contains__(self, type_id: object) -> bool:
         return type_id in self._by_id

@@ -5,6 +5,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from chgrid.actors.account_proxy import AccountProxy
+from chgrid.actors.room import RoomProxy
 from chgrid.settings import Settings
 from chgrid.web.connections import ConnectionRegistry
 
@@ -14,8 +16,8 @@ class ServerContext:
     """Handles to the actors and the loop-side helpers. Read-only after start-up."""
 
     settings: Settings
-    account: Any  # AccountActor proxy
-    rooms: dict[str, Any]  # grid name -> RoomActor proxy
+    account: AccountProxy
+    rooms: dict[str, RoomProxy]  # grid name -> room
     default_room: str
     hasher: Any  # chgrid.auth.passwords.PasswordHasher
     limiter: Any  # chgrid.auth.ratelimit.AuthRateLimiter (loop thread only)
@@ -30,5 +32,5 @@ class ServerContext:
     rng: random.Random = field(default_factory=random.SystemRandom)
 
     @property
-    def room(self) -> Any:
+    def room(self) -> RoomProxy:
         return self.rooms[self.default_room]

@@ -1,8 +1,22 @@
 """Clock use: announce the current zone-local time to everyone; no text result."""
 from __future__ import annotations
 
-from chgrid.items.base import UseContext, UseOutcome
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from chgrid.items.base import Emit, SoundPlace, UseContext, UseOutcome
 from chgrid.items.types.clock.phrase import compose_time_phrase, local_time, sample_paths, uses_24_hour
+
+
+@dataclass(frozen=True)
+class AnnounceTime:
+    """``item_clock_announce`` to everyone: one spoken announcement (manual or automatic)."""
+
+    sounds: tuple[str, ...]
+
+    def emits(self, place: SoundPlace) -> Sequence[Emit]:
+        return [Emit("item_clock_announce", {"itemId": place.item_id, "sounds": list(self.sounds),
+                                             "x": place.x, "y": place.y, "range": place.range})]
 
 
 def announcement_for(params: dict, now_ms: int) -> list[str]:
@@ -12,4 +26,4 @@ def announcement_for(params: dict, now_ms: int) -> list[str]:
 
 
 def use(ctx: UseContext) -> UseOutcome:
-    return UseOutcome(self_message="", clock_sounds=announcement_for(ctx.item.params, ctx.now_ms))
+    return UseOutcome(self_message="", effects=(AnnounceTime(tuple(announcement_for(ctx.item.params, ctx.now_ms))),))

@@ -1,12 +1,11 @@
 """Automatic clock announcements as a pure state machine (items.md §10.1).
 
-The ClockSchedulerActor calls ``ClockWatch.check`` about once a second for every clock
-and broadcasts what it returns; the markers here make each top-of-hour and alarm fire
-once even though seconds 0 and 1 both qualify.
+Each clock's actor (``chgrid.items.types.clock.actor``) owns one ``ClockWatch`` and
+calls ``check`` about once a second; the markers here make each top-of-hour and alarm
+fire once even though seconds 0 and 1 both qualify.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,20 +27,19 @@ ALARM = "alarm"
 class ClockAnnouncement:
     """One ``item_clock_announce`` to send to everyone."""
 
-    item_id: str
     kind: str
     sounds: list[str]
 
 
 class ClockWatch:
-    """Per-clock markers of the last announced local hour and alarm minute."""
+    """One clock's markers of the last announced local hour and alarm minute."""
 
     def __init__(self) -> None:
-        self._hour_marks: dict[str, tuple] = {}
-        self._alarm_marks: dict[str, tuple] = {}
+        self._hour_mark: tuple | None = None
+        self._alarm_mark: tuple | None = None
 
-    def check(self, item_id: str, params: dict[str, Any], now_ms: int) -> list[ClockAnnouncement]:
-        """Announcements due for one clock; top of hour first when both fire."""
+    def check(self, params: dict[str, Any], now_ms: int) -> list[ClockAnnouncement]:
+        """Announcements due for the clock; top of hour first when both fire."""
         moment = local_time(now_ms, params.get("timeZone"))
         if moment.second > 1:
             return []
@@ -50,30 +48,19 @@ class ClockWatch:
         # "Exactly true": only a stored boolean counts; a missing value means on.
         if params.get("topOfHourAnnounce", True) is True and moment.minute == 0:
             mark = (moment.date(), moment.hour)
-            if self._hour_marks.get(item_id) != mark:
-                self._hour_marks[item_id] = mark
+            if self._hour_mark != mark:
+                self._hour_mark = mark
                 names = top_of_hour_phrase(moment.hour, moment.minute, use24)
-                due.append(ClockAnnouncement(item_id, TOP_OF_HOUR, sample_paths(names)))
+                due.append(ClockAnnouncement(TOP_OF_HOUR, sample_paths(names)))
         if params.get("alarmEnabled") is True:
             alarm = parse_alarm_time(params.get("alarmTime"))
             if alarm == (moment.hour, moment.minute):
                 mark = (moment.date(), moment.hour, moment.minute)
-                if self._alarm_marks.get(item_id) != mark:
-                    self._alarm_marks[item_id] = mark
+                if self._alarm_mark != mark:
+                    self._alarm_mark = mark
                     names = alarm_phrase(moment.hour, moment.minute, use24)
-                    due.append(ClockAnnouncement(item_id, ALARM, sample_paths(names)))
+                    due.append(ClockAnnouncement(ALARM, sample_paths(names)))
         return due
-
-    def forget(self, item_id: str) -> None:
-        self._hour_marks.pop(item_id, None)
-        self._alarm_marks.pop(item_id, None)
-
-    def retain(self, item_ids: Iterable[str]) -> None:
-        """Drop the markers of clocks that no longer exist."""
-        keep = set(item_ids)
-        for marks in (self._hour_marks, self._alarm_marks):
-            for item_id in [key for key in marks if key not in keep]:
-                del marks[item_id]
 
 
 def ms_until_next_check(now_ms: int) -> int:

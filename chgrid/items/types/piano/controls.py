@@ -1,9 +1,9 @@
 """The ``item_piano_recording`` decision table of items.md §10.3 as a pure function.
 
-The PianoRecorderActor runs the common checks (``chgrid.items.actions.
-check_piano_recording``), asks :func:`decide` what to do, performs the ``effect`` and
-sends ``item_piano_status`` (when ``event`` is set) just before the result. Every
-result uses ``action: "use"``.
+The piano's plug-in runs the common checks (``chgrid.items.types.piano.checks.
+check_recording``); its PianoRecorderActor asks :func:`decide` what to do and performs
+the ``effect``; the plug-in sends ``item_piano_status`` (when ``event`` is set) just
+before the result. Every result uses ``action: "use"``.
 """
 from __future__ import annotations
 

@@ -107,6 +107,13 @@ class HeldKeys:
         self._held.add(key_id)
         return True
 
+    def restore(self, key_id: str, held: bool) -> None:
+        """Put one key back as it was before ``accept`` (a failed step's undo)."""
+        if held:
+            self._held.add(key_id)
+        else:
+            self._held.discard(key_id)
+
     def __len__(self) -> int:
         return len(self._held)
 

@@ -1,17 +1,16 @@
 """Pure helpers for the radio metadata poller (spec/items.md §10.4).
 
-The poller (an actor, later) does the HTTP; everything it decides from bytes and
+The poller (the radio's actor, ``actor.py``) does the HTTP; everything it decides from bytes and
 headers lives here so it can be tested without a network:
 
 - ``should_poll``: which radios a pass visits;
 - ``icy_headers_station_name`` / ``icy_metaint``: what the response headers say;
 - ``IcyTitleReader``: feed the body bytes, get the title once the first metadata block
   is complete (with a cap on how much it will read);
-- ``parse_icy_metadata`` / ``stream_title``: the metadata block's fields.
+- ``stream_title``: the title in a metadata block.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -27,7 +26,6 @@ REQUEST_HEADERS = {"Icy-MetaData": "1", "User-Agent": "ChatGrid"}
 # Recommended cap on the audio skipped before the first metadata block.
 MAX_METAINT = 64 * 1024
 
-_FIELD = re.compile(r"([A-Za-z][A-Za-z0-9_]*)='(.*?)';", re.DOTALL)
 _TITLE_START = "StreamTitle='"
 
 
@@ -86,23 +84,6 @@ def icy_metaint(headers: Mapping[str, Any]) -> int | None:
 def decode_metadata(raw: bytes) -> str:
     """Metadata bytes as text: invalid bytes ignored, NUL padding removed."""
     return raw.decode("utf-8", errors="ignore").rstrip("\x00")
-
-
-def parse_icy_metadata(raw: bytes) -> dict[str, str]:
-    """All ``Key='value';`` fields of one metadata block (first occurrence wins).
-
-    A value ends at the first ``';``, so apostrophes inside titles survive
-    (``StreamTitle='Guns N' Roses - Patience';``).
-    """
-    text = decode_metadata(raw)
-    fields: dict[str, str] = {}
-    for match in _FIELD.finditer(text):
-        fields.setdefault(match.group(1), match.group(2))
-    if "StreamTitle" not in fields:
-        title = stream_title(raw)
-        if title:
-            fields["StreamTitle"] = title
-    return fields
 
 
 def stream_title(raw: bytes) -> str:

@@ -2,18 +2,18 @@
 
 The state machines are pure (``chgrid.items.types.piano.recording``: ``Recorder``,
 ``Playback``, ``decide``); this actor owns them and their timers and reports to the
-room, which shapes and sends the packets and stores finished songs:
+room, where the piano's plug-in shapes and sends the packets and stores finished songs:
 
 - ``request(action, client_id, now_ms, song)``: one ``item_piano_recording`` that
-  passed the room's common checks. Answered with ``room.piano_reply`` (status +
-  result, after the note-offs of a playback it stopped) or, when it finalises a
-  recording, ``room.piano_recording_finished`` (the room stores the song and the
-  item in one transaction, sends ``item_upsert``, then status and result).
+  passed the common checks. Answered with :class:`PianoReplied` (status + result,
+  after the note-offs of a playback it stopped) or, when it finalises a recording,
+  :class:`RecordingFinished` (the plug-in stores the song and the item in one
+  transaction, sends ``item_upsert``, then status and result).
 - ``live_note(...)``: every live note played on this piano, so the owner of a running
-  recording gets it recorded (the room broadcasts the note itself, without waiting).
+  recording gets it recorded (the plug-in broadcasts the note itself, without waiting).
 - timers: the 30 s watchdog fires exactly when the running recording reaches the
-  limit; playback wakes up at each event's offset and hands due notes to
-  ``room.piano_playback_notes``, with note-offs for keys left sounding at the end.
+  limit; playback wakes up at each event's offset and reports due notes as
+  :class:`PlaybackNotes`, with note-offs for keys left sounding at the end.
 - ``owner_left`` / ``picked_up``: the owner disconnected (finalised silently), or the
   piano was picked up (playback stopped, recording finalised with status to the owner).
 """
@@ -21,9 +21,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from chgrid.actors.item_actor import ItemActor, Scheduler, item_message
+import pykka
+from pykka.typing import ActorMemberMixin, proxy_method
+
+from chgrid.actors.item_actor import ItemActor, ItemReport, RoomLink, item_message
+from chgrid.actors.timers import Clock, Scheduler
 from chgrid.items.types.piano.controls import (
     FINALISE_RECORDING,
     PAUSE_RECORDING,
@@ -37,6 +41,7 @@ from chgrid.items.types.piano.notes import NoteVoice
 from chgrid.items.types.piano.recording import (
     LIMIT,
     Playback,
+    RecordedNote,
     Recorder,
     playback_sender_id,
 )
@@ -57,6 +62,32 @@ class PianoReply:
     recording_state: str | None = None
 
 
+@dataclass(frozen=True)
+class PianoReplied(ItemReport):
+    """The answer to a request: note-offs of a playback it stopped, then the reply."""
+
+    reply: PianoReply
+    note_offs: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class RecordingFinished(ItemReport):
+    """A recording ended: the song to store; the owner's reply (None when the owner left)."""
+
+    owner_client_id: str
+    song: dict[str, Any]
+    reply: PianoReply | None
+
+
+@dataclass(frozen=True)
+class PlaybackNotes(ItemReport):
+    """Played-back notes due now, then note-offs for keys a stopped playback left on."""
+
+    sender_id: str
+    notes: tuple[RecordedNote, ...]
+    note_offs: tuple[tuple[str, int], ...]
+
+
 def stopped_reply(client_id: str) -> PianoReply:
     """What the owner hears when the limit (or a pickup) ends the recording."""
     return PianoReply(client_id, True, RECORDING_STOPPED, "record_stopped", "idle")
@@ -67,7 +98,7 @@ class PianoRecorderActor(ItemActor):
 
     kind = "piano"
 
-    def __init__(self, item_id: str, room: Any, clock: Any, scheduler: Scheduler) -> None:
+    def __init__(self, item_id: str, room: RoomLink, clock: Clock, scheduler: Scheduler) -> None:
         super().__init__(item_id, room, clock, scheduler)
         self._recorder: Recorder | None = None
         self._playback: Playback | None = None
@@ -75,6 +106,9 @@ class PianoRecorderActor(ItemActor):
         self._watchdog_gen = 0
         self._playback_gen = 0
         self._sender_id = playback_sender_id(item_id)
+
+    def _me(self) -> PianoProxy:
+        return cast(PianoProxy, self._own_proxy)
 
     def end(self) -> None:
         # Deleted or stopping: an unfinished recording is discarded (items.md §4.4).
@@ -103,9 +137,11 @@ class PianoRecorderActor(ItemActor):
             self._recorder = Recorder(self.item_id, client_id, now_ms)
             self._arm_watchdog(now_ms)
         elif effect == PAUSE_RECORDING:
+            assert recorder is not None  # decide() pauses only a running recording
             recorder.pause(now_ms)
             self._watchdog_gen += 1  # a paused recording cannot reach the limit
         elif effect == RESUME_RECORDING:
+            assert recorder is not None
             recorder.resume(now_ms)
             self._arm_watchdog(now_ms)
         elif effect == FINALISE_RECORDING:
@@ -116,7 +152,7 @@ class PianoRecorderActor(ItemActor):
             self._start_playback(song, now_ms)
         elif effect == STOP_PLAYBACK:
             note_offs = self._stop_playback()
-        self._room.piano_reply(self.item_id, reply, note_offs)
+        self.report(PianoReplied(self.item_id, reply, tuple(note_offs)))
 
     @item_message
     def live_note(self, client_id: str, now_ms: int, key_id: str, midi: int, on: bool,
@@ -139,19 +175,9 @@ class PianoRecorderActor(ItemActor):
         """The piano was picked up: stop playback and finish any recording."""
         note_offs = self._stop_playback()
         if note_offs:
-            self._room.piano_playback_notes(self.item_id, self._sender_id, [], note_offs)
+            self.report(PlaybackNotes(self.item_id, self._sender_id, (), tuple(note_offs)))
         if self._recorder is not None:
             self._finalise(now_ms, stopped_reply(self._recorder.owner_client_id))
-
-    def state(self) -> dict[str, Any]:
-        """What is going on (tests and diagnostics)."""
-        recorder = self._recorder
-        return {
-            "recording": recorder.owner_client_id if recorder else None,
-            "paused": recorder.paused if recorder else False,
-            "events": len(recorder.notes) if recorder else 0,
-            "playback": self._playback is not None,
-        }
 
     # -- recording -----------------------------------------------------------------------
 
@@ -159,7 +185,7 @@ class PianoRecorderActor(ItemActor):
         self._watchdog_gen += 1
         due = self._recorder.ms_until_limit(now_ms) if self._recorder else None
         if due is not None:
-            self._later(due / 1000.0, "watchdog", self._watchdog_gen)
+            self.later(due / 1000.0, self._me().watchdog, self._watchdog_gen)
 
     @item_message
     def watchdog(self, generation: int) -> None:
@@ -175,10 +201,11 @@ class PianoRecorderActor(ItemActor):
 
     def _finalise(self, now_ms: int, reply: PianoReply | None) -> None:
         recorder = self._recorder
+        assert recorder is not None, "only a running recording is finalised"
         self._recorder = None
         self._watchdog_gen += 1
         song = recorder.finish(now_ms)
-        self._room.piano_recording_finished(self.item_id, recorder.owner_client_id, song, reply)
+        self.report(RecordingFinished(self.item_id, recorder.owner_client_id, song, reply))
 
     # -- playback ------------------------------------------------------------------------
 
@@ -193,7 +220,7 @@ class PianoRecorderActor(ItemActor):
             return
         wait = playback.ms_until_next(now_ms)
         # An empty song still ends through a step, which sends nothing.
-        self._later((wait or 0) / 1000.0, "playback_step", self._playback_gen)
+        self.later((wait or 0) / 1000.0, self._me().playback_step, self._playback_gen)
 
     @item_message
     def playback_step(self, generation: int) -> None:
@@ -208,7 +235,7 @@ class PianoRecorderActor(ItemActor):
             note_offs = playback.stop()
             self._playback = None
         if due or note_offs:
-            self._room.piano_playback_notes(self.item_id, self._sender_id, due, note_offs)
+            self.report(PlaybackNotes(self.item_id, self._sender_id, tuple(due), tuple(note_offs)))
         self._schedule_playback(now)
 
     def _stop_playback(self) -> list[tuple[str, int]]:
@@ -219,3 +246,14 @@ class PianoRecorderActor(ItemActor):
         self._playback = None
         self._playback_gen += 1
         return playback.stop()
+
+
+class PianoProxy(ActorMemberMixin, pykka.ActorProxy[PianoRecorderActor]):
+    """The piano recorder's messages, typed."""
+
+    request = proxy_method(PianoRecorderActor.request)
+    live_note = proxy_method(PianoRecorderActor.live_note)
+    owner_left = proxy_method(PianoRecorderActor.owner_left)
+    picked_up = proxy_method(PianoRecorderActor.picked_up)
+    watchdog = proxy_method(PianoRecorderActor.watchdog)
+    playback_step = proxy_method(PianoRecorderActor.playback_step)
