@@ -7,6 +7,10 @@ settings like ``serve`` does (``--config``, ``CHGRID_*`` environment, ``--data-d
 runs one operation and stops it. Changes are written with an ``account_events`` row, so
 a server running meanwhile notices them and updates connected users.
 
+Only ``create`` of an admin account may start a new SQLite database; every other
+command on a database file that does not exist says where it looked and exits 2
+instead of creating an empty one (:func:`may_create_database`).
+
 Output: one line (``Created admin account alice.``, ``Error: Username is already
 taken.``) or a table for ``users``/``roles``. Exit status 0 on success, 1 when the
 operation is refused or fails, 2 for configuration and usage errors.
@@ -15,19 +19,21 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import importlib
 import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from chgrid.auth import messages as M
 from chgrid.auth.passwords import hash_password
 from chgrid.auth.policy import AuthPolicy, normalise_role_name, normalise_username, password_error, username_error
+from chgrid.config import ConfigError, load_settings
 from chgrid.db.database import database_url_for
 from chgrid.permissions import ADMIN_ROLE
 from chgrid.settings import Settings
+from chgrid.startup_notes import uses_data_dir_database
 from chgrid.timing import SystemClock
 
 EXIT_OK = 0
@@ -61,7 +67,8 @@ def add_admin_parser(subparsers) -> argparse.ArgumentParser:
         description="Operator commands working directly on the account database.")
     actions = admin.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
 
-    create = actions.add_parser("create", parents=[common], help="create an account (default role: admin)")
+    create = actions.add_parser("create", parents=[common], help="create an account (default role: admin); "
+                                "only creating an admin may start a new database")
     create.add_argument("--username", help="account name (prompted when omitted)")
     create.add_argument("--password", help="password; visible to other local users in the process "
                                            "list, so omit it to be prompted without echo")
@@ -79,33 +86,47 @@ def add_admin_parser(subparsers) -> argparse.ArgumentParser:
     return admin
 
 
-# --- settings --------------------------------------------------------------------------
+# --- settings and the database ----------------------------------------------------------
 def _load_settings(namespace: argparse.Namespace) -> Settings:
-    overrides = {
-        "storage": {
-            "data_dir": getattr(namespace, "data_dir", None),
-            "database_url": getattr(namespace, "database_url", None),
-        }
-    }
-    try:
-        config = importlib.import_module("chgrid.config")
-    except ModuleNotFoundError as err:
-        if err.name != "chgrid.config":
-            raise
-        config = None
-    loader = getattr(config, "load_settings", None)
-    if loader is not None:
-        return loader(getattr(namespace, "config", None), os.environ, overrides)
-    # Fallback while chgrid.config is unavailable: defaults plus the flags.
-    settings = Settings()
-    storage = {k: v for k, v in overrides["storage"].items() if v is not None}
-    return replace(settings, storage=replace(settings.storage, **storage))
+    overrides = {"storage": {"data_dir": namespace.data_dir, "database_url": namespace.database_url}}
+    return load_settings(namespace.config, os.environ, overrides)
 
 
-def _config_error_types() -> tuple[type[BaseException], ...]:
-    config = sys.modules.get("chgrid.config")
-    error = getattr(config, "ConfigError", None)
-    return (error,) if isinstance(error, type) else ()
+def may_create_database(namespace: argparse.Namespace) -> bool:
+    """Only creating an admin may start a new database: that is how a fresh machine gets
+    its first admin. Any other command on a missing database means the operator is in
+    the wrong folder (or forgot ``--data-dir``), and an empty database would hide that."""
+    return namespace.admin_command == "create" and normalise_role_name(namespace.role) == ADMIN_ROLE
+
+
+def missing_sqlite_file(url: str) -> Path | None:
+    """The SQLite file ``url`` names when it does not exist yet, else None.
+
+    Other databases (PostgreSQL) are not checked here: their server refuses a database
+    that does not exist, and creating chgrid's tables in an existing one is wanted.
+    """
+    if urlsplit(url).scheme.lower() != "sqlite":
+        return None
+    from playhouse.db_url import parse
+
+    path = parse(url).get("database") or ""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    file = Path(path).expanduser().resolve()
+    return None if file.exists() else file
+
+
+def _no_database(file: Path, settings: Settings) -> int:
+    if uses_data_dir_database(settings):
+        where = (f"the data dir {settings.storage.data_dir} (--data-dir, CHGRID_STORAGE_DATA_DIR or "
+                 "storage.data_dir; default ./chgrid-data in the current folder)")
+    else:
+        where = "the database URL (--database-url, CHGRID_STORAGE_DATABASE_URL or storage.database_url)"
+    print(f"Error: No chgrid database at {file}: looked there because of {where}.", file=sys.stderr)
+    print("Run chgrid admin in the folder the server runs in, or give the same --data-dir, "
+          "--database-url or --config as `chgrid serve`.", file=sys.stderr)
+    print("Only `chgrid admin create` (creating an admin) starts a new database.", file=sys.stderr)
+    return EXIT_CONFIG
 
 
 # --- operations ------------------------------------------------------------------------
@@ -116,10 +137,16 @@ def _ask_password(prompt: Callable[[str], str]) -> str:
     return first
 
 
+def _username(ns: argparse.Namespace) -> str:
+    """The account name of ``create``, asked once when not given."""
+    if ns.username is None:
+        ns.username = input("Username: ")
+    return normalise_username(ns.username)
+
+
 def _create(account, settings: Settings, ns: argparse.Namespace, prompt) -> str:
     policy = AuthPolicy.from_settings(settings.auth)
-    raw = ns.username if ns.username is not None else input("Username: ")
-    username = normalise_username(raw)
+    username = _username(ns)
     error = username_error(username, policy)
     if error:
         raise _Failure(error)
@@ -189,28 +216,43 @@ def _describe(err: BaseException) -> str:
     return f"{err}: {cause}" if cause is not None else str(err) or type(err).__name__
 
 
-def run_admin(namespace: argparse.Namespace, prompt: Callable[[str], str] = getpass.getpass) -> int:
-    """Run one ``chgrid admin`` subcommand; returns the exit status."""
+def _operate(namespace: argparse.Namespace, settings: Settings, url: str, prompt) -> str:
+    """Open the account database, run the command, close it; its output line or table."""
     # Imported here: ``chgrid --help`` and ``serve`` must not depend on the actor stack.
     from chgrid.actors.account import AccountActor
 
+    if namespace.admin_command == "create":
+        # Refuse a bad name before a new database is made for it.
+        error = username_error(_username(namespace), AuthPolicy.from_settings(settings.auth))
+        if error:
+            raise _Failure(error)
+    ref = AccountActor.start(url, PLACEHOLDER_SECRET, SystemClock(), settings.auth, origin="cli")
+    try:
+        account = ref.proxy()
+        account.ready().get()
+        return _run(account, settings, namespace, prompt)
+    finally:
+        ref.stop()
+
+
+def run_admin(namespace: argparse.Namespace, prompt: Callable[[str], str] = getpass.getpass) -> int:
+    """Run one ``chgrid admin`` subcommand; returns the exit status."""
     if not logging.getLogger().handlers:
         # The reason is printed below as one line; keep logging's last-resort handler
         # from adding a traceback to the operator's terminal.
         logging.getLogger().addHandler(logging.NullHandler())
     try:
         settings = _load_settings(namespace)
-    except _config_error_types() as err:
+    except ConfigError as err:
         for line in str(err).splitlines() or ["configuration error"]:
             print(f"Error: {line}", file=sys.stderr)
         return EXIT_CONFIG
-    ref = AccountActor.start(
-        database_url_for(settings), PLACEHOLDER_SECRET, SystemClock(), settings.auth, origin="cli"
-    )
+    url = database_url_for(settings)
+    new_file = missing_sqlite_file(url)
+    if new_file is not None and not may_create_database(namespace):
+        return _no_database(new_file, settings)
     try:
-        account = ref.proxy()
-        account.ready().get()
-        output = _run(account, settings, namespace, prompt)
+        output = _operate(namespace, settings, url, prompt)
     except _Failure as failure:
         print(f"Error: {failure}", file=sys.stderr)
         return EXIT_FAILED
@@ -225,22 +267,7 @@ def run_admin(namespace: argparse.Namespace, prompt: Callable[[str], str] = getp
     except Exception as err:  # noqa: BLE001 - reported as the command's one line
         print(f"Error: {_describe(err)}", file=sys.stderr)
         return EXIT_FAILED
-    finally:
-        ref.stop()
     print(output)
+    if new_file is not None and new_file.exists():
+        print(f"Created the database {new_file}.", file=sys.stderr)
     return EXIT_OK
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m chgrid.admin_cli [admin] ACTION …``."""
-    parser = argparse.ArgumentParser(prog="chgrid")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    add_admin_parser(subparsers)
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] != "admin":
-        args.insert(0, "admin")
-    return run_admin(parser.parse_args(args))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,30 +1,23 @@
-"""Loading chgrid settings, checking the transport, and the server's identity on disk.
+"""Loading chgrid settings: four layers merged, validated, with clear messages.
 
-Settings come in four layers, later ones winning: the dataclass defaults in
-``chgrid.settings`` < a TOML file (``[section]`` tables, keys = dataclass fields) < the
-environment (``CHGRID_<SECTION>_<KEY>``) < command-line flags (``overrides``). The merged
-result is validated with one marshmallow schema per section; every problem becomes a
-``ConfigError`` whose message names the key as ``section.key``, where the value came
+Settings come in four layers, later ones winning: the defaults declared in
+``chgrid.settings`` < a TOML file (``[section]`` tables) < the environment
+(``CHGRID_<SECTION>_<KEY>``) < command-line flags (``overrides``). The merged result is
+validated with the schema derived from each section's declaration; every problem becomes
+a ``ConfigError`` whose message names the key as ``section.key``, where the value came
 from, the value and what is accepted, so the CLI can print it instead of a traceback.
 
-This module also owns the auth secret (``CHGRID_AUTH_SECRET`` or a generated file in the
-data dir), the loopback/TLS rule for plain ``ws://``, where the static client lives, and
-which version string the server reports (world.md section 12).
+Nothing here knows an individual key except the few cross-key rules in ``_validate`` and
+the path normalisation: the keys, types, defaults, ranges, accepted texts and flags all
+come from the declaration (``chgrid.config_schema.declared``). What the server checks and
+prepares after loading (TLS, data dir, secret, client) lives in ``chgrid.preflight``.
 """
 from __future__ import annotations
 
 import copy
-import dataclasses
 import difflib
-import importlib.util
-import ipaddress
 import logging
 import os
-import re
-import secrets
-import ssl
-import stat
-import sys
 import tomllib
 import typing
 from collections.abc import Mapping
@@ -33,8 +26,8 @@ from urllib.parse import urlsplit
 
 from marshmallow import ValidationError
 
-from chgrid.config_schema import LOG_LEVELS, SECTION_SCHEMAS, accepted_values
-from chgrid.settings import Settings
+from chgrid.config_schema import Declared, declared, section_schema
+from chgrid.settings import SECTIONS, Settings
 
 logger = logging.getLogger("chgrid.config")
 
@@ -43,23 +36,14 @@ SECRET_ENV = "CHGRID_AUTH_SECRET"
 SERVER_VERSION_ENV = "CHGRID_SERVER_VERSION"
 # CHGRID_* variables that are read directly and are not settings, so never "unknown".
 SPECIAL_ENV = frozenset({SECRET_ENV, SERVER_VERSION_ENV})
-SECRET_FILE_NAME = "auth_secret"
 DATABASE_FILE_NAME = "chgrid.db"
 
-# Which flag of `chgrid serve` sets which key; the CLI builds its options from this
-# table so error messages and docs can name the flag a value came from.
+# Everything below is derived from chgrid.settings; nothing repeats a key's shape.
+DECLARATIONS: dict[str, dict[str, Declared]] = {name: declared(cls) for name, cls in SECTIONS.items()}
+SECTION_SCHEMAS = {name: section_schema(cls) for name, cls in SECTIONS.items()}
+# Which flag of `chgrid serve` sets which key, so messages can name where a value came from.
 COMMAND_LINE_FLAGS: dict[tuple[str, str], str] = {
-    ("server", "host"): "--host",
-    ("server", "port"): "--port",
-    ("storage", "data_dir"): "--data-dir",
-    ("storage", "database_url"): "--database-url",
-    ("web", "root"): "--web-root",
-    ("tls", "cert_file"): "--ssl-cert",
-    ("tls", "key_file"): "--ssl-key",
-    ("network", "allow_insecure_ws"): "--allow-insecure-ws",
-    ("logging", "level"): "--log-level",
-    ("world", "grid_size"): "--grid-size",
-}
+    (section, key): d.flag.name for section, keys in DECLARATIONS.items() for key, d in keys.items() if d.flag}
 
 # Filesystem paths: relative values from the config file resolve against the file's
 # folder (as the reference does), others against the working directory, so the server
@@ -87,25 +71,20 @@ class ConfigError(Exception):
     """A configuration problem: one clear message (possibly several lines), exit status 2."""
 
 
-# --------------------------------------------------------------------------- shape helpers
-
-def _section_classes() -> dict[str, type]:
-    hints = typing.get_type_hints(Settings)
-    return {f.name: hints[f.name] for f in dataclasses.fields(Settings) if dataclasses.is_dataclass(hints[f.name])}
-
-
-def _key_types(section_cls: type) -> dict[str, typing.Any]:
-    hints = typing.get_type_hints(section_cls)
-    return {f.name: hints[f.name] for f in dataclasses.fields(section_cls)}
-
+# --------------------------------------------------------------------------- names and hints
 
 def all_keys() -> list[str]:
     """Every settable key as ``section.key``, in declaration order (used by docs tests)."""
-    return [f"{s}.{k}" for s, cls in _section_classes().items() for k in _key_types(cls)]
+    return [f"{s}.{k}" for s, keys in DECLARATIONS.items() for k in keys]
 
 
 def env_name(section: str, key: str) -> str:
     return f"{ENV_PREFIX}{section}_{key}".upper()
+
+
+def accepted_values(section: str, key: str) -> str:
+    """What ``section.key`` accepts, in words."""
+    return DECLARATIONS[section][key].rule.accepted()
 
 
 def _show(value: typing.Any) -> str:
@@ -129,16 +108,19 @@ def _suggest(word: str, candidates: typing.Iterable[str]) -> str:
     return f" (did you mean '{match}'?)" if match else ""
 
 
+def _sections_with(key: str) -> list[str]:
+    return [f"{s}.{key}" for s, keys in DECLARATIONS.items() if key in keys]
+
+
 def _unknown_key_hint(section: str, key: str) -> str:
     full = f"{section}.{key}"
     if full in _REFERENCE_KEYS:
         return f" ({_REFERENCE_KEYS[full]})"
-    sections = _section_classes()
     # A typo within the section is likelier than the right key in the wrong section.
-    same = _closest(key, _key_types(sections[section]))
+    same = _closest(key, DECLARATIONS[section])
     if same:
         return f" (did you mean '{section}.{same}'?)"
-    elsewhere = [f"{s}.{key}" for s, cls in sections.items() if key in _key_types(cls)]
+    elsewhere = _sections_with(key)
     if elsewhere:
         return f" (did you mean '{elsewhere[0]}'?)"
     return _suggest(full, all_keys())
@@ -150,9 +132,8 @@ class _Layers:
     """The merged raw values plus where each one came from, for error messages."""
 
     def __init__(self) -> None:
-        defaults = Settings()
         self.values: dict[str, dict[str, typing.Any]] = {
-            s: copy.deepcopy(dataclasses.asdict(getattr(defaults, s))) for s in _section_classes()}
+            s: {k: copy.deepcopy(d.default) for k, d in keys.items()} for s, keys in DECLARATIONS.items()}
         self.sources: dict[tuple[str, str], str] = {}
         self.bases: dict[tuple[str, str], Path] = {}  # config-file folder for relative paths; else cwd
         self.errors: list[str] = []
@@ -189,12 +170,10 @@ class _Layers:
             raise ConfigError("\n".join(self.errors))
 
 
-def _apply_file(layers: _Layers, path_text: str) -> None:
-    path = Path(path_text).expanduser()
-    where = f"in {path_text}"
+def _read_toml(path_text: str) -> dict[str, typing.Any]:
     try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
+        with open(Path(path_text).expanduser(), "rb") as handle:
+            return tomllib.load(handle)
     except FileNotFoundError:
         raise ConfigError(f"Config file not found: {path_text}") from None
     except IsADirectoryError:
@@ -206,59 +185,36 @@ def _apply_file(layers: _Layers, path_text: str) -> None:
     except UnicodeDecodeError:
         raise ConfigError(f"Config file {path_text} is not valid TOML: it is not UTF-8 text") from None
 
-    base = path.resolve().parent
-    sections = _section_classes()
+
+def _apply_file(layers: _Layers, path_text: str) -> None:
+    data = _read_toml(path_text)
+    where = f"in {path_text}"
+    base = Path(path_text).expanduser().resolve().parent
     for name, body in data.items():
-        if name not in sections:
+        if name not in DECLARATIONS:
             if isinstance(body, dict):
-                layers.errors.append(f"Unknown config section '[{name}]' {where}{_suggest(name, sections)}"
-                                     f" (accepted sections: {', '.join(sections)})")
+                layers.errors.append(f"Unknown config section '[{name}]' {where}{_suggest(name, DECLARATIONS)}"
+                                     f" (accepted sections: {', '.join(DECLARATIONS)})")
             elif name in _SECRET_NAMES:
                 layers.errors.append(f"Config key '{name}' {where} is not allowed ({_REFERENCE_KEYS['auth.secret']})")
             else:
-                guess = [f"{s}.{name}" for s, cls in sections.items() if name in _key_types(cls)]
+                guess = _sections_with(name)
                 hint = f" (did you mean '{guess[0]}'?)" if guess else _suggest(name, all_keys())
                 layers.errors.append(f"Config key '{name}' {where} is outside any [section]{hint}")
             continue
         if not isinstance(body, dict):
             layers.errors.append(f"Config entry '{name}' {where} must be a [{name}] table, not {_show(body)}")
             continue
-        known = _key_types(sections[name])
         for key, value in body.items():
-            if key not in known:
+            if key not in DECLARATIONS[name]:
                 layers.errors.append(f"Unknown config key '{name}.{key}' {where}{_unknown_key_hint(name, key)}")
                 continue
             layers.set(name, key, value, where, base if (name, key) in _BASED_KEYS else None)
 
 
-_TRUE = frozenset({"1", "true", "yes", "on"})
-_FALSE = frozenset({"0", "false", "no", "off"})
-# In the environment booleans are spelt differently from TOML, so say so in the message.
-_ENV_BOOL_ACCEPTED = "accepted: 1/0, true/false, yes/no, on/off"
-
-
-def _from_env(raw: str, kind: typing.Any) -> typing.Any:
-    """Convert an environment string by the dataclass field's type; ValueError if it can't be."""
-    text = raw.strip()
-    if kind is bool:
-        if text.lower() in _TRUE:
-            return True
-        if text.lower() in _FALSE:
-            return False
-        raise ValueError(text)
-    if kind is int:
-        return int(text, 10)
-    if kind is float:
-        return float(text)
-    if typing.get_origin(kind) is list:
-        return [part.strip() for part in text.split(",") if part.strip()]
-    return text
-
-
 def _apply_env(layers: _Layers, environ: Mapping[str, str]) -> None:
-    sections = _section_classes()
-    targets = {env_name(s, k): (s, k, t) for s, cls in sections.items() for k, t in _key_types(cls).items()}
-    section_prefixes = tuple(f"{ENV_PREFIX}{s.upper()}_" for s in sections)
+    targets = {env_name(s, k): (s, k) for s, keys in DECLARATIONS.items() for k in keys}
+    section_prefixes = tuple(f"{ENV_PREFIX}{s.upper()}_" for s in DECLARATIONS)
     for name in sorted(environ):
         if not name.startswith(ENV_PREFIX) or name in SPECIAL_ENV:
             continue
@@ -269,32 +225,32 @@ def _apply_env(layers: _Layers, environ: Mapping[str, str]) -> None:
             if name.startswith(section_prefixes):
                 logger.warning("Ignoring unknown setting variable %s%s", name, _suggest(name, targets))
             continue
-        section, key, kind = target
+        section, key = target
         raw = environ[name]
         if raw.strip() == "":
             continue  # a blank variable counts as unset, as shells make those easily
+        rule = DECLARATIONS[section][key].rule
         try:
-            value = _from_env(raw, kind)
+            value = rule.from_env(raw)
         except ValueError:
-            layers.bad_value(section, key, raw, f"from {name}", _ENV_BOOL_ACCEPTED if kind is bool else None)
+            # Booleans are spelt differently in the environment, so say so in the message.
+            detail = f"accepted: {rule.env_accepted}" if rule.env_accepted else None
+            layers.bad_value(section, key, raw, f"from {name}", detail)
             continue
         layers.set(section, key, value, f"from {name}", env_text=raw)
 
 
 def _apply_overrides(layers: _Layers, overrides: Mapping[str, Mapping[str, typing.Any]]) -> None:
-    sections = _section_classes()
     for section, keys in overrides.items():
-        if section not in sections:
-            raise ConfigError(f"Unknown settings section '{section}'{_suggest(section, sections)}")
-        known = _key_types(sections[section])
+        if section not in DECLARATIONS:
+            raise ConfigError(f"Unknown settings section '{section}'{_suggest(section, DECLARATIONS)}")
         for key, value in keys.items():
-            if key not in known:
+            if key not in DECLARATIONS[section]:
                 raise ConfigError(f"Unknown setting '{section}.{key}'{_unknown_key_hint(section, key)}")
             if value is None:
                 continue
             flag = COMMAND_LINE_FLAGS.get((section, key))
-            source = f"from {flag}" if flag else "from the command line"
-            layers.set(section, key, value, source)
+            layers.set(section, key, value, f"from {flag}" if flag else "from the command line")
 
 
 # --------------------------------------------------------------------------- validation
@@ -326,8 +282,7 @@ def _validate(layers: _Layers) -> Settings:
     layers.raise_if_errors()
 
     _normalise(loaded, layers)
-    classes = _section_classes()
-    return Settings(**{s: classes[s](**loaded[s]) for s in classes})
+    return Settings(**{s: cls(**loaded[s]) for s, cls in SECTIONS.items()})
 
 
 def _normalise(loaded: dict[str, dict[str, typing.Any]], layers: _Layers) -> None:
@@ -364,7 +319,7 @@ def load_settings(config_path: str | None, environ: Mapping[str, str],
     ``overrides`` is ``{section: {key: value}}`` from command-line flags; ``None`` values
     mean "flag not given". Relative paths are made absolute. ``storage.database_url`` is
     filled in (SQLite in the data dir) when empty. ``auth_secret`` is left empty: see
-    ``load_or_create_secret``. Raises ``ConfigError`` naming every bad key.
+    ``chgrid.preflight.load_or_create_secret``. Raises ``ConfigError`` naming every bad key.
     """
     layers = _Layers()
     if config_path is not None:
@@ -374,232 +329,3 @@ def load_settings(config_path: str | None, environ: Mapping[str, str],
     # No early exit: validation adds its findings, so one run reports every problem.
     return _validate(layers)
 
-
-def server_version_override(environ: Mapping[str, str]) -> str | None:
-    """``CHGRID_SERVER_VERSION`` when set and not blank, else None."""
-    value = (environ.get(SERVER_VERSION_ENV) or "").strip()
-    return value or None
-
-
-# --------------------------------------------------------------------------- transport
-
-def is_loopback_host(host: str) -> bool:
-    """True for localhost, 127.0.0.0/8 and ::1 (names are not resolved: DNS may lie)."""
-    name = host.strip().lower()
-    if name.startswith("[") and name.endswith("]"):
-        name = name[1:-1]
-    if name.rstrip(".") == "localhost":
-        return True
-    try:
-        address = ipaddress.ip_address(name.split("%", 1)[0])
-    except ValueError:
-        return False
-    mapped = getattr(address, "ipv4_mapped", None)
-    return address.is_loopback or bool(mapped and mapped.is_loopback)
-
-
-def _no_passphrase() -> bytes:
-    raise ConfigError("The TLS private key is passphrase-protected; give an unencrypted key file")
-
-
-def check_transport(settings: Settings) -> None:
-    """Refuse plain ``ws://`` off loopback unless allowed; check TLS files load together."""
-    cert, key = settings.tls.cert_file, settings.tls.key_file
-    if bool(cert) != bool(key):
-        have, missing = (("tls.cert_file (--ssl-cert)", "tls.key_file (--ssl-key)") if cert
-                         else ("tls.key_file (--ssl-key)", "tls.cert_file (--ssl-cert)"))
-        raise ConfigError(f"TLS needs both a certificate and a key: {have} is set but {missing} is not")
-    if cert:
-        for label, path in (("certificate file (tls.cert_file, --ssl-cert)", cert),
-                            ("private key file (tls.key_file, --ssl-key)", key)):
-            if not Path(path).is_file():
-                raise ConfigError(f"TLS {label} not found: {path}")
-        try:
-            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-            context.load_cert_chain(cert, key, password=_no_passphrase)
-        except (ssl.SSLError, OSError) as exc:
-            raise ConfigError(f"Cannot load the TLS certificate {cert} with key {key}: {exc}") from None
-        return
-    host = settings.server.host
-    if is_loopback_host(host) or settings.network.allow_insecure_ws:
-        return
-    raise ConfigError(
-        f"Refusing to serve plain ws:// on {host}, which is not a loopback address. "
-        "Give a TLS certificate and key (--ssl-cert/--ssl-key or tls.cert_file/tls.key_file), "
-        "or, behind a TLS-terminating proxy, allow it explicitly with --allow-insecure-ws "
-        "(network.allow_insecure_ws = true, CHGRID_NETWORK_ALLOW_INSECURE_WS=1)")
-
-
-# --------------------------------------------------------------------------- data dir and secret
-
-def ensure_data_dir(settings: Settings) -> Path:
-    """Create the data dir (mode 0700 when new) and return it."""
-    path = Path(settings.storage.data_dir)
-    try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConfigError(f"Cannot create the data dir {path} (storage.data_dir): {exc.strerror or exc}") from None
-    if not path.is_dir():
-        raise ConfigError(f"The data dir {path} (storage.data_dir) is not a directory")
-    return path
-
-
-def _read_secret(path: Path, log: logging.Logger) -> str | None:
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise ConfigError(f"Cannot read the auth secret file {path}: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise ConfigError(f"The auth secret path {path} is not a regular file")
-    if info.st_mode & 0o077:
-        # Someone loosened it (a copy, a restore from backup); the secret must stay private.
-        try:
-            os.chmod(path, 0o600)
-            log.warning("Tightened the permissions of %s to 0600 (they were %04o)", path, info.st_mode & 0o777)
-        except OSError as exc:
-            log.warning("The auth secret file %s is readable by others (%04o) and could not be fixed: %s",
-                        path, info.st_mode & 0o777, exc.strerror or exc)
-    try:
-        value = path.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"Cannot read the auth secret file {path}: {exc}") from None
-    if not value:
-        raise ConfigError(f"The auth secret file {path} is empty: put a secret in it, set {SECRET_ENV}, "
-                          "or delete the file to generate a new one (this signs out every remembered login)")
-    return value
-
-
-def _write_new_secret(path: Path) -> bool:
-    """Create ``path`` with a fresh secret, mode 0600, never half-written; False if it appeared meanwhile."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        try:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fd, 0o600)  # the umask can only narrow os.open's mode; pin it exactly
-            os.write(fd, (secrets.token_urlsafe(64) + "\n").encode("ascii"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            # link() fails if the name exists, so two servers starting at once agree on one secret.
-            os.link(tmp, path)
-        except FileExistsError:
-            return False
-        except OSError:
-            if path.exists():  # a filesystem without hard links: the small race is accepted
-                return False
-            os.replace(tmp, path)
-        return True
-    finally:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-
-
-def load_or_create_secret(settings: Settings, environ: Mapping[str, str], log: logging.Logger) -> str:
-    """The auth secret: ``CHGRID_AUTH_SECRET`` if set (trimmed, non-empty), else the
-    ``<data_dir>/auth_secret`` file, generated on first start. Never logs the value."""
-    value = (environ.get(SECRET_ENV) or "").strip()
-    if value:
-        log.debug("Using the auth secret from %s", SECRET_ENV)
-        return value
-    if SECRET_ENV in environ:
-        log.warning("%s is set but blank; using the secret file in the data dir instead", SECRET_ENV)
-    path = ensure_data_dir(settings) / SECRET_FILE_NAME
-    existing = _read_secret(path, log)
-    if existing is not None:
-        log.debug("Using the auth secret in %s", path)
-        return existing
-    try:
-        created = _write_new_secret(path)
-    except OSError as exc:
-        raise ConfigError(f"Cannot create the auth secret file {path}: {exc.strerror or exc}") from None
-    if created:
-        log.info("Generated a new auth secret in %s", path)
-    secret = _read_secret(path, log)  # ours, or the one of a server that started at the same time
-    if secret is None:
-        raise ConfigError(f"The auth secret file {path} disappeared while it was being created")
-    return secret
-
-
-# --------------------------------------------------------------------------- web client
-
-def bundled_web_root() -> Path:
-    """The client shipped with chgrid: the installed ``chgrid_web`` package, else ``web/``.
-
-    ``web/`` has no ``__init__.py``, so ``chgrid_web`` is a namespace package; its search
-    locations are read directly because ``importlib.resources.files`` raises when an
-    editable install's finder adds a placeholder entry that is not a directory.
-    """
-    try:
-        spec = importlib.util.find_spec("chgrid_web")
-    except (ImportError, ValueError):
-        spec = None
-    for location in (spec.submodule_search_locations or []) if spec else []:
-        if (Path(location) / "index.html").is_file():
-            return Path(location)
-    checkout = Path(__file__).resolve().parent.parent / "web"
-    if checkout.is_dir():
-        return checkout
-    raise ConfigError("The bundled web client is missing from this installation; reinstall chgrid "
-                      "or serve another client with --web-root DIR")
-
-
-def resolve_web_root(settings: Settings) -> Path:
-    """The directory served at ``/``: ``web.root`` when set (must exist), else the bundled client."""
-    if not settings.web.root:
-        return bundled_web_root()
-    root = Path(settings.web.root)
-    if not root.is_dir():
-        raise ConfigError(f"The web root {root} (web.root, --web-root) is not a directory")
-    if not (root / "index.html").is_file():
-        logger.warning("The web root %s has no index.html", root)
-    return root
-
-
-_VERSION_RE = re.compile(
-    r"""(?:\b(?:window|globalThis|self)\s*\.\s*|(?<![\w$.]))CHGRID_WEB_VERSION\s*=\s*(["'])(.*?)\1""")
-
-
-def read_web_version(web_root: Path) -> str | None:
-    """The ``CHGRID_WEB_VERSION = "…"`` value of ``<web_root>/version.js``, if any."""
-    try:
-        with open(web_root / "version.js", encoding="utf-8", errors="replace") as handle:
-            text = handle.read(65536)  # a version file is tiny; don't read a huge one whole
-    except OSError:
-        return None
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)  # a commented-out old version must not win
-    lines = [line for line in text.splitlines() if not line.lstrip().startswith("//")]
-    match = _VERSION_RE.search("\n".join(lines))
-    if match is None:
-        return None
-    return match.group(2).strip() or None
-
-
-def resolve_client_version(web_root: Path, package_version: str, bundled: bool,
-                           environ: Mapping[str, str]) -> str:
-    """``serverInfo.version`` (world.md section 12): the client reloads when it differs from
-    its own build, so report the served build's version or "unknown"."""
-    override = server_version_override(environ)
-    if override:
-        return override
-    if bundled:
-        return package_version or "unknown"
-    return read_web_version(web_root) or "unknown"
-
-
-# --------------------------------------------------------------------------- logging
-
-def configure_logging(level: str) -> None:
-    """Log to stderr at ``level``; Tornado's per-request access lines only at DEBUG."""
-    numeric = logging.getLevelName(level.upper())
-    if not isinstance(numeric, int):
-        raise ConfigError(f"Unknown log level {level!r} (accepted: {', '.join(LOG_LEVELS)})")
-    logging.basicConfig(level=numeric, stream=sys.stderr, force=True,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Successful requests are logged at INFO by Tornado; failures (4xx/5xx) still show.
-    logging.getLogger("tornado.access").setLevel(logging.DEBUG if numeric <= logging.DEBUG else logging.WARNING)

@@ -1,25 +1,31 @@
-"""Marshmallow schemas for chgrid settings: one per TOML section, strict types, ranges.
+"""How a setting is declared: its rule (type, range, accepted text), default and flag.
 
-``chgrid.config`` merges the layers and loads each section through these; every field
-carries ``metadata["accepted"]``, the human description of what it takes, which goes
-into error messages and ``docs/running.md``.
+``chgrid.settings`` declares every setting exactly once, as a dataclass field made by
+:func:`setting`; everything else is derived from that declaration: the typed
+``Settings`` objects (the dataclasses themselves), the marshmallow schema that validates
+each section (:func:`section_schema`), how an environment string is converted
+(:meth:`Rule.from_env`), what error messages and ``docs/running.md`` say a key accepts
+(:meth:`Rule.accepted`) and the ``chgrid serve`` flags (:class:`Flag`).
+
+A rule's ``python_type`` must equal the field's annotation; :func:`section` checks that
+when the class is created, so the static type and the validation cannot drift apart.
 """
 from __future__ import annotations
 
-import re
+import dataclasses
 import typing
-from urllib.parse import urlsplit
+from collections.abc import Callable
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
-from chgrid.web.origins import is_origin
+RULE = "chgrid.rule"  # dataclass field metadata: the key's Rule
+FLAG = "chgrid.flag"  # dataclass field metadata: its ``chgrid serve`` Flag, if any
 
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
-# Strict fields: TOML and flags already carry typed values, and environment strings are
-# converted before validation, so a string where a number belongs is a mistake to report
-# rather than something to coerce.
-
+# --------------------------------------------------------------------------- strict fields
+# TOML and flags already carry typed values, and environment strings are converted by
+# the rule before validation, so a string where a number belongs is a mistake to
+# report rather than something to coerce.
 
 class _StrictBoolean(fields.Boolean):
     def _deserialize(self, value, attr, data, **kwargs):
@@ -35,165 +41,207 @@ class _StrictFloat(fields.Float):
         return super()._validated(value)
 
 
-def _int(low: int, high: int | None = None) -> fields.Integer:
-    accepted = f"an integer from {low} to {high}" if high is not None else f"an integer >= {low}"
-    return fields.Integer(strict=True, required=True, validate=validate.Range(min=low, max=high),
-                          metadata={"accepted": accepted})
-
-
-def _seconds(low: float, *, inclusive: bool) -> fields.Float:
-    accepted = f"a number of seconds {'>=' if inclusive else '>'} {low:g}"
-    return _StrictFloat(required=True, validate=validate.Range(min=low, min_inclusive=inclusive),
-                        metadata={"accepted": accepted})
-
-
-def _bool() -> fields.Boolean:
-    return _StrictBoolean(required=True, metadata={"accepted": "true or false"})
-
-
-def _text(accepted: str, check: typing.Callable[[str], bool] | None = None) -> fields.String:
-    validators = [_predicate(check)] if check is not None else []
-    return fields.String(required=True, validate=validators, metadata={"accepted": accepted})
-
-
-def _predicate(check: typing.Callable[[str], bool]) -> typing.Callable[[str], None]:
+def _predicate(check: Callable[[str], bool]) -> Callable[[str], None]:
     def run(value: str) -> None:
         if not check(value):
             raise ValidationError("rejected")
     return run
 
 
-_HOST_RE = re.compile(r"\[?[A-Za-z0-9._:%-]+\]?")
-_GRID_NAME_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+# --------------------------------------------------------------------------- rules
+
+class Rule:
+    """What one key accepts. Subclasses set ``python_type`` and build the field."""
+
+    python_type: typing.Any = object
+    doc_type = ""  # the type column of docs/running.md
+    env_accepted: str | None = None  # when the environment spells values differently
+
+    def accepted(self) -> str:
+        """The accepted values in words, for error messages and the docs."""
+        raise NotImplementedError
+
+    def field(self) -> fields.Field:
+        """A required, strict marshmallow field that validates the key."""
+        raise NotImplementedError
+
+    def from_env(self, text: str) -> typing.Any:
+        """Convert a ``CHGRID_<SECTION>_<KEY>`` string; ``ValueError`` when it can't be."""
+        return text.strip()
 
 
-def _database_url_ok(url: str) -> bool:
-    if url == "":
-        return True
-    from playhouse.db_url import schemes  # peewee's own table, so every scheme it opens is accepted
+@dataclasses.dataclass(frozen=True)
+class Integer(Rule):
+    """An integer from ``low`` up to ``high`` (no upper bound when None)."""
 
-    parts = urlsplit(url)
-    # "sqlite://" without a path would silently open an in-memory database.
-    return parts.scheme in schemes and parts.path not in ("", "/")
+    low: int
+    high: int | None = None
+    python_type = int
+    doc_type = "int"
 
+    def accepted(self) -> str:
+        if self.high is None:
+            return f"an integer >= {self.low}"
+        return f"an integer from {self.low} to {self.high}"
 
-def _database_url_accepted() -> str:
-    from playhouse.db_url import schemes
+    def field(self) -> fields.Field:
+        return fields.Integer(strict=True, required=True, validate=validate.Range(min=self.low, max=self.high))
 
-    return ("empty (SQLite in the data dir) or a Peewee database URL with a database name, scheme one of "
-            + ", ".join(sorted(schemes)) + " (e.g. sqlite:////srv/chgrid/chgrid.db, "
-            "postgresql://user:password@host/chgrid)")
-
-
-class _Section(Schema):
-    class Meta:
-        unknown = RAISE
+    def from_env(self, text: str) -> int:
+        return int(text.strip(), 10)
 
 
-class ServerSchema(_Section):
-    host = _text("a host name or IP address such as 127.0.0.1, localhost, 0.0.0.0 or ::",
-                 lambda v: bool(_HOST_RE.fullmatch(v)))
-    # 0 is accepted from every layer: the OS picks a free port, which suits tests.
-    port = _int(0, 65535)
+@dataclasses.dataclass(frozen=True)
+class Number(Rule):
+    """A number above ``low`` (or at least ``low`` when ``inclusive``), ``unit`` named."""
+
+    low: float = 0
+    inclusive: bool = False
+    unit: str = "seconds"
+    python_type = float
+
+    @property
+    def doc_type(self) -> str:
+        return "seconds" if self.unit == "seconds" else "number"
+
+    def accepted(self) -> str:
+        return f"a number of {self.unit} {'>=' if self.inclusive else '>'} {self.low:g}"
+
+    def field(self) -> fields.Field:
+        return _StrictFloat(required=True, validate=validate.Range(min=self.low, min_inclusive=self.inclusive))
+
+    def from_env(self, text: str) -> float:
+        return float(text.strip())
 
 
-class StorageSchema(_Section):
-    data_dir = _text("a directory path", lambda v: v.strip() != "")
-    database_url = _text("a Peewee database URL", _database_url_ok)
-    commit_wait_s = _seconds(0, inclusive=False)
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
 
 
-class WebSchema(_Section):
-    root = _text("empty (the bundled client) or a directory path")
-    # A header value: no line breaks, printable ASCII (Tornado would refuse it at answer time).
-    content_security_policy = _text(
-        "'default' (the policy the bundled client needs), 'none' or empty (send no policy), "
-        "or a Content-Security-Policy header value in printable ASCII",
-        lambda v: all(" " <= c <= "~" for c in v))
+@dataclasses.dataclass(frozen=True)
+class Switch(Rule):
+    """A boolean: TOML ``true``/``false``; in the environment 1/0, yes/no, on/off too."""
+
+    python_type = bool
+    doc_type = "bool"
+    env_accepted = "1/0, true/false, yes/no, on/off"
+
+    def accepted(self) -> str:
+        return "true or false"
+
+    def field(self) -> fields.Field:
+        return _StrictBoolean(required=True)
+
+    def from_env(self, text: str) -> bool:
+        word = text.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+        raise ValueError(text)
 
 
-class TlsSchema(_Section):
-    cert_file = _text("empty or the path of a PEM certificate (chain) file")
-    key_file = _text("empty or the path of a PEM private key file (not passphrase-protected)")
+@dataclasses.dataclass(frozen=True)
+class Text(Rule):
+    """A string, optionally checked by ``check``. ``describe`` may be a callable when
+    the text depends on what is installed (it is then only computed when needed)."""
+
+    describe: str | Callable[[], str]
+    check: Callable[[str], bool] | None = None
+    python_type = str
+    doc_type = "str"
+
+    def accepted(self) -> str:
+        return self.describe() if callable(self.describe) else self.describe
+
+    def field(self) -> fields.Field:
+        return fields.String(required=True, validate=[_predicate(self.check)] if self.check else [])
 
 
-class NetworkSchema(_Section):
-    allow_insecure_ws = _bool()
-    max_message_bytes = _int(1024)
-    ping_interval_s = _seconds(0, inclusive=True)  # 0 turns websocket pings off
-    ping_timeout_s = _seconds(0, inclusive=False)
-    outbound_buffer_bytes = _int(1024)
-    unauthenticated_buffer_bytes = _int(1024)
-    inbound_buffer_bytes = _int(1024)
-    auth_timeout_s = _seconds(0, inclusive=False)
-    trust_forwarded_for = _bool()
-    max_connections = _int(0)  # 0: derived from the descriptor limit
-    max_connections_per_ip = _int(0)  # 0: no per-address cap
-    http_header_timeout_s = _seconds(0, inclusive=False)
-    http_body_timeout_s = _seconds(0, inclusive=False)
-    allowed_origins = fields.List(
-        fields.String(validate=_predicate(is_origin)),
-        required=True,
-        metadata={"accepted": "a list of browser origins such as https://chat.example.org or "
-                              "http://127.0.0.1:8080 (scheme, host and optional port; no path)"},
-    )
+@dataclasses.dataclass(frozen=True)
+class Names(Rule):
+    """A list of strings, each checked by ``item``; comma-separated in the environment."""
+
+    describe: str
+    item: Callable[[str], bool]
+    non_empty: bool = False
+    distinct: bool = False
+    python_type = list[str]
+    doc_type = "list"
+
+    def accepted(self) -> str:
+        return self.describe
+
+    def field(self) -> fields.Field:
+        whole = []
+        if self.non_empty:
+            whole.append(validate.Length(min=1))
+        if self.distinct:
+            whole.append(_predicate(lambda v: len(set(v)) == len(v)))
+        return fields.List(fields.String(validate=_predicate(self.item)), required=True, validate=whole)
+
+    def from_env(self, text: str) -> list[str]:
+        return [part.strip() for part in text.split(",") if part.strip()]
 
 
-class LoggingSchema(_Section):
-    level = _text("one of " + ", ".join(LOG_LEVELS) + " (any case)", lambda v: v.upper() in LOG_LEVELS)
+# --------------------------------------------------------------------------- declarations
+
+@dataclasses.dataclass(frozen=True)
+class Flag:
+    """The ``chgrid serve`` option that sets a key: name, metavar (None for a switch), help."""
+
+    name: str
+    metavar: str | None
+    help: str
 
 
-class WorldSchema(_Section):
-    grid_size = _int(1, 1000)
-    grids = fields.List(
-        fields.String(validate=_predicate(lambda v: bool(_GRID_NAME_RE.fullmatch(v)))),
-        required=True,
-        validate=[validate.Length(min=1), _predicate(lambda v: len(set(v)) == len(v))],
-        metadata={"accepted": "a non-empty list of distinct names of 1-64 letters, digits, '_', '.' or '-'"},
-    )
+def setting(default: typing.Any, rule: Rule, flag: Flag | None = None) -> typing.Any:
+    """Declare one key: a dataclass field carrying its default, rule and optional flag."""
+    metadata = {RULE: rule, FLAG: flag}
+    if isinstance(default, list):
+        return dataclasses.field(default_factory=lambda: list(default), metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
 
 
-class AuthSchema(_Section):
-    username_min_length = _int(1)
-    username_max_length = _int(1)
-    password_min_length = _int(1)
-    password_max_length = _int(1)
-    pbkdf2_iterations = _int(1)
-    hash_concurrency = _int(1, 64)
+C = typing.TypeVar("C", bound=type)
 
 
-class RadioSchema(_Section):
-    allow_private_networks = _bool()
-    poll_interval_s = _seconds(0, inclusive=False)
-    fetch_timeout_s = _seconds(0, inclusive=False)
+def section(cls: C) -> C:
+    """``@dataclass`` for a settings section, refusing keys declared without
+    :func:`setting` or whose annotation differs from their rule's type."""
+    cls = dataclasses.dataclass(cls)
+    hints = typing.get_type_hints(cls)
+    for item in dataclasses.fields(cls):
+        rule = item.metadata.get(RULE)
+        if not isinstance(rule, Rule):
+            raise TypeError(f"{cls.__name__}.{item.name} is not declared with setting()")
+        if hints[item.name] != rule.python_type:
+            raise TypeError(f"{cls.__name__}.{item.name} is annotated {hints[item.name]!r} "
+                            f"but its rule {type(rule).__name__} gives {rule.python_type!r}")
+    return cls
 
 
-def _rate() -> fields.Float:
-    return _StrictFloat(required=True, validate=validate.Range(min=0, min_inclusive=False),
-                        metadata={"accepted": "a number of packets per second > 0"})
+@dataclasses.dataclass(frozen=True)
+class Declared:
+    """One declared key, read back from its section class."""
+
+    key: str
+    default: typing.Any
+    rule: Rule
+    flag: Flag | None
 
 
-class LimitsSchema(_Section):
-    chat_burst = _int(1)
-    chat_per_second = _rate()
-    actions_burst = _int(1)
-    actions_per_second = _rate()
-    piano_notes_burst = _int(1)
-    piano_notes_per_second = _rate()
+def declared(section_cls: type) -> dict[str, Declared]:
+    """The keys of a section class in declaration order."""
+    keys = {}
+    for item in dataclasses.fields(section_cls):
+        default = item.default_factory() if item.default is dataclasses.MISSING else item.default
+        keys[item.name] = Declared(item.name, default, item.metadata[RULE], item.metadata[FLAG])
+    return keys
 
 
-SECTION_SCHEMAS: dict[str, type[Schema]] = {
-    "server": ServerSchema, "storage": StorageSchema, "web": WebSchema, "tls": TlsSchema,
-    "network": NetworkSchema, "logging": LoggingSchema, "world": WorldSchema, "auth": AuthSchema,
-    "radio": RadioSchema, "limits": LimitsSchema,
-}
-
-
-
-
-def accepted_values(section: str, key: str) -> str:
-    """What ``section.key`` accepts, in words."""
-    if (section, key) == ("storage", "database_url"):
-        return _database_url_accepted()
-    field = SECTION_SCHEMAS[section]().fields.get(key)
-    return field.metadata.get("accepted", "see docs/running.md") if field else "see docs/running.md"
+def section_schema(section_cls: type) -> type[Schema]:
+    """The marshmallow schema validating a section: one strict, required field per key,
+    unknown keys refused (marshmallow's default)."""
+    return Schema.from_dict({key: d.rule.field() for key, d in declared(section_cls).items()},
+                            name=f"{section_cls.__name__}Schema")

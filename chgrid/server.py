@@ -9,20 +9,24 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import shutil
 import signal
 import ssl
+import sys
 import uuid
 from pathlib import Path
+from typing import cast
 
 import pykka
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop, PeriodicCallback
-
-from chgrid.web.limits import derived_max_connections, raise_nofile_limit
+from tornado.netutil import bind_sockets
 
 from chgrid import __version__
 from chgrid.settings import Settings
+from chgrid.startup_notes import address_lines, data_line, first_admin_line, program_words
 from chgrid.timing import SystemClock
+from chgrid.web.limits import derived_max_connections, raise_nofile_limit
 
 log = logging.getLogger(__name__)
 
@@ -42,18 +46,22 @@ class ChgridServer:
         self.stopping = asyncio.Event()
         self._account_ref = None
         self._room_refs: list = []
+        self._item_stores: list = []  # closed after the rooms stop, before the database
         self._http: HTTPServer | None = None
         self._periodic: list[PeriodicCallback] = []
         self._last_event_id = 0
         self.ctx = None
+        self.port = settings.server.port  # the bound port once started (differs with --port 0)
 
     async def start(self) -> None:
         from chgrid.actors.account import AccountActor
-        from chgrid.actors.room import RoomActor, WorldInfo
+        from chgrid.actors.account_proxy import AccountProxy
+        from chgrid.actors.item_plugin import StatefulPlugins
+        from chgrid.actors.room import RoomActor, RoomProxy, WorldInfo
         from chgrid.auth.passwords import PasswordHasher
         from chgrid.auth.policy import AuthPolicy
         from chgrid.auth.ratelimit import AuthRateLimiter
-        from chgrid.config import resolve_client_version, resolve_web_root
+        from chgrid.preflight import resolve_client_version, resolve_web_root
         from chgrid.db.database import database_url_for
         from chgrid.items.registry import default_registry
         from chgrid.items.store import ItemStore
@@ -72,7 +80,7 @@ class ChgridServer:
             database_url_for(settings), settings.auth_secret, self.clock, settings.auth,
             origin=self.origin,
         )
-        account = self._account_ref.proxy()
+        account = cast(AccountProxy, self._account_ref.proxy())
         self._last_event_id = account.latest_event_id().get(timeout=60)
 
         hasher = PasswordHasher.from_settings(settings.auth)
@@ -90,20 +98,23 @@ class ChgridServer:
         def scheduler(delay_s, callback):
             io_loop.add_callback(io_loop.call_later, delay_s, callback)
 
+        plugins = StatefulPlugins.discover(registry, settings)
         rooms = {}
         for name in settings.world.grids:
             outbox = Outbox(connections.submit)
+            store = ItemStore(registry=registry, grid=name, lock_wait_s=settings.storage.commit_wait_s)
+            self._item_stores.append(store)
             ref = RoomActor.start(
                 name, world, account, outbox, self.clock, scheduler,
                 item_registry=registry,
-                item_store=ItemStore(registry=registry, grid=name,
-                                     lock_wait_s=settings.storage.commit_wait_s),
-                on_reboot=self.request_stop, radio_settings=settings.radio,
+                item_store=store, plugins=plugins,
+                on_reboot=self.request_stop,
                 limits=settings.limits, commit_wait_s=settings.storage.commit_wait_s,
             )
-            ref.proxy().roster().get(timeout=60)  # barrier: the room has loaded
+            room = cast(RoomProxy, ref.proxy())
+            room.snapshot().get(timeout=60)  # barrier: the room has loaded
             self._room_refs.append(ref)
-            rooms[name] = ref.proxy()
+            rooms[name] = room
 
         self.ctx = ServerContext(
             settings=settings, account=account, rooms=rooms, default_room=settings.world.grids[0],
@@ -112,6 +123,7 @@ class ChgridServer:
             version=version, started_monotonic=world.started_monotonic,
             tls=bool(settings.tls.cert_file), dummy_hash=dummy_hash,
         )
+        from chgrid.web.bridge import ask
         from chgrid.web.http import HEALTH_TOKEN_ENV
 
         app = make_app(self.ctx, web_root, health_token=(_environ().get(HEALTH_TOKEN_ENV) or "").strip())
@@ -120,12 +132,16 @@ class ChgridServer:
             ssl_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             ssl_ctx.load_cert_chain(settings.tls.cert_file, settings.tls.key_file)
         self._http = self._listener(app, ssl_ctx)
-        self._http.listen(settings.server.port, settings.server.host)
-        scheme = "wss" if ssl_ctx else "ws"
-        log.info(
-            "chgrid %s serving %s on %s://%s:%d/ws (client version %s)",
-            __version__, web_root, scheme, settings.server.host, settings.server.port, version,
-        )
+        # Bound here rather than by listen() so the real port is known with --port 0.
+        sockets = bind_sockets(settings.server.port, settings.server.host)
+        self._http.add_sockets(sockets)
+        self.port = sockets[0].getsockname()[1]
+        log.info("chgrid %s serving the client in %s (version %s)", __version__, web_root, version)
+        for line in address_lines(settings.server.host, self.port, tls=ssl_ctx is not None):
+            log.info("%s", line)
+        log.info("%s", data_line(settings))
+        if not await ask(account.active_admin_exists()):
+            log.info("%s", first_admin_line(settings, program_words(sys.argv[0], sys.executable, shutil.which)))
         self._periodic = [
             PeriodicCallback(self._poll_account_events, EVENT_POLL_INTERVAL_MS),
             PeriodicCallback(self._purge_tokens, TOKEN_PURGE_INTERVAL_MS),
@@ -201,6 +217,8 @@ class ChgridServer:
                 conn.close_with(SHUTDOWN_CODE, "Server shutting down.")
         for ref in reversed(self._room_refs):
             ref.stop(timeout=30)
+        for store in self._item_stores:  # queued item writes, while the database is open
+            store.close(timeout_s=10)
         if self._account_ref is not None:
             self._account_ref.stop(timeout=30)
         if self.ctx is not None:

@@ -1,98 +1,180 @@
-"""Typed server settings: one dataclass per TOML section, defaults included.
+"""Every chgrid setting, declared once: type, default, what it accepts, flag.
 
-This module only declares the shape; ``chgrid.config`` loads and validates values from
-the command line, the environment (``CHGRID_<SECTION>_<KEY>``) and a TOML file.
+One dataclass per TOML section; each key is a :func:`~chgrid.config_schema.setting`
+whose rule gives the validation and the accepted text. ``chgrid.config`` derives the
+layering (``--flag`` > ``CHGRID_<SECTION>_<KEY>`` > TOML > these defaults), the
+validation schemas and the error messages from these classes; ``chgrid.cli`` derives the
+``chgrid serve`` flags. Add a key here (and a row in docs/running.md) and nothing else.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, fields
+from urllib.parse import urlsplit
+
+from chgrid.config_schema import Flag, Integer, Names, Number, Switch, Text, section, setting
+from chgrid.auth.origins import is_origin
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+_HOST_RE = re.compile(r"\[?[A-Za-z0-9._:%-]+\]?")
+_GRID_NAME_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
-@dataclass
+def _database_url_ok(url: str) -> bool:
+    if url == "":
+        return True
+    from playhouse.db_url import schemes  # peewee's own table, so every scheme it opens is accepted
+
+    parts = urlsplit(url)
+    # "sqlite://" without a path would silently open an in-memory database.
+    return parts.scheme in schemes and parts.path not in ("", "/")
+
+
+def _database_url_accepted() -> str:
+    from playhouse.db_url import schemes
+
+    return ("empty (SQLite in the data dir) or a Peewee database URL with a database name, scheme one of "
+            + ", ".join(sorted(schemes)) + " (e.g. sqlite:////srv/chgrid/chgrid.db, "
+            "postgresql://user:password@host/chgrid)")
+
+
+def _seconds(low: float = 0, inclusive: bool = False) -> Number:
+    return Number(low, inclusive, "seconds")
+
+
+_RATE = Number(0, False, "packets per second")
+
+
+@section
 class ServerSettings:
-    host: str = "127.0.0.1"
-    port: int = 8765
+    """Where the server listens."""
+
+    host: str = setting("127.0.0.1", Text(
+        "a host name or IP address such as 127.0.0.1, localhost, 0.0.0.0 or ::",
+        lambda v: bool(_HOST_RE.fullmatch(v))),
+        Flag("--host", "ADDRESS", "address to listen on (default 127.0.0.1)"))
+    # 0 is accepted from every layer: the OS picks a free port, which suits tests.
+    port: int = setting(8765, Integer(0, 65535),
+                        Flag("--port", "PORT", "port to listen on (default 8765; 0 = any free port)"))
 
 
-@dataclass
+@section
 class StorageSettings:
-    data_dir: str = "./chgrid-data"
-    database_url: str = ""  # empty: sqlite:///<data_dir>/chgrid.db
+    """Where accounts, items and the auth secret are kept, and how long a commit may wait."""
+
+    data_dir: str = setting("./chgrid-data", Text("a directory path", lambda v: v.strip() != ""),
+                            Flag("--data-dir", "DIR", "folder for the SQLite database and the auth secret "
+                                                      "(default ./chgrid-data)"))
+    # Empty: sqlite:///<data_dir>/chgrid.db.
+    database_url: str = setting("", Text(_database_url_accepted, _database_url_ok),
+                                Flag("--database-url", "URL", "Peewee database URL "
+                                                              "(default: SQLite chgrid.db in the data dir)"))
     # How long an acknowledged change (nickname, teleport, item) may wait for its commit
-    # before the sender is told it failed (and nothing changes).
-    commit_wait_s: float = 5.0
+    # before the sender is told it failed (and nothing changes). Short: a locked
+    # database must never hold the room up for seconds.
+    commit_wait_s: float = setting(0.5, _seconds())
 
 
-@dataclass
+@section
 class WebSettings:
-    root: str = ""  # empty: the bundled web/ client
+    """Which static client is served and the policy header sent with it."""
+
+    root: str = setting("", Text("empty (the bundled client) or a directory path"),
+                        Flag("--web-root", "DIR", "serve this static client instead of the bundled web/"))
     # Sent on every HTTP answer; "default" is chgrid.web.headers.DEFAULT_CSP, "" sends none.
-    content_security_policy: str = "default"
+    # A header value: no line breaks, printable ASCII (Tornado would refuse it at answer time).
+    content_security_policy: str = setting("default", Text(
+        "'default' (the policy the bundled client needs), 'none' or empty (send no policy), "
+        "or a Content-Security-Policy header value in printable ASCII",
+        lambda v: all(" " <= c <= "~" for c in v)))
 
 
-@dataclass
+@section
 class TlsSettings:
-    cert_file: str = ""
-    key_file: str = ""
+    """The certificate and key that make the server speak https:// and wss://."""
+
+    cert_file: str = setting("", Text("empty or the path of a PEM certificate (chain) file"),
+                             Flag("--ssl-cert", "FILE", "TLS certificate (PEM); serves https:// and wss://"))
+    key_file: str = setting("", Text("empty or the path of a PEM private key file (not passphrase-protected)"),
+                            Flag("--ssl-key", "FILE", "TLS private key (PEM) for --ssl-cert"))
 
 
-@dataclass
+@section
 class NetworkSettings:
-    allow_insecure_ws: bool = False
-    max_message_bytes: int = 2_000_000
-    ping_interval_s: float = 20.0
-    ping_timeout_s: float = 20.0
-    outbound_buffer_bytes: int = 4_000_000
-    unauthenticated_buffer_bytes: int = 65_536  # the outbound bound before login
-    inbound_buffer_bytes: int = 8_000_000  # frames waiting behind a slow auth command
-    auth_timeout_s: float = 30.0  # a connection not logged in by then is closed
-    trust_forwarded_for: bool = False
-    max_connections: int = 0  # 0: derived from the descriptor limit minus a reserve
-    max_connections_per_ip: int = 256  # 0: no per-address cap
-    http_header_timeout_s: float = 10.0
-    http_body_timeout_s: float = 30.0
+    """Websocket and HTTP limits, timeouts and proxy trust."""
+
+    allow_insecure_ws: bool = setting(False, Switch(), Flag(
+        "--allow-insecure-ws", None, "allow plain ws:// on a non-loopback address (behind a TLS proxy)"))
+    max_message_bytes: int = setting(2_000_000, Integer(1024))
+    ping_interval_s: float = setting(20.0, _seconds(inclusive=True))  # 0 turns websocket pings off
+    ping_timeout_s: float = setting(20.0, _seconds())
+    outbound_buffer_bytes: int = setting(4_000_000, Integer(1024))
+    unauthenticated_buffer_bytes: int = setting(65_536, Integer(1024))  # the outbound bound before login
+    inbound_buffer_bytes: int = setting(8_000_000, Integer(1024))  # frames waiting behind a slow auth command
+    auth_timeout_s: float = setting(30.0, _seconds())  # a connection not logged in by then is closed
+    trust_forwarded_for: bool = setting(False, Switch())
+    max_connections: int = setting(0, Integer(0))  # 0: derived from the descriptor limit minus a reserve
+    max_connections_per_ip: int = setting(256, Integer(0))  # 0: no per-address cap
+    http_header_timeout_s: float = setting(10.0, _seconds())
+    http_body_timeout_s: float = setting(30.0, _seconds())
     # Browser origins besides the server's own that may use the login cookie.
-    allowed_origins: list[str] = field(default_factory=list)
+    allowed_origins: list[str] = setting([], Names(
+        "a list of browser origins such as https://chat.example.org or http://127.0.0.1:8080 "
+        "(scheme, host and optional port; no path)", is_origin))
 
 
-@dataclass
+@section
 class LoggingSettings:
-    level: str = "INFO"
+    """How much the server logs to standard error."""
+
+    level: str = setting("INFO", Text("one of " + ", ".join(LOG_LEVELS) + " (any case)",
+                                      lambda v: v.upper() in LOG_LEVELS),
+                         Flag("--log-level", "LEVEL", "one of " + ", ".join(LOG_LEVELS) + " (default INFO)"))
 
 
-@dataclass
+@section
 class WorldSettings:
-    grid_size: int = 41
-    grids: list[str] = field(default_factory=lambda: ["main"])
+    """The grids (rooms) and their size."""
+
+    grid_size: int = setting(41, Integer(1, 1000),
+                             Flag("--grid-size", "N", "side of the square grid, 1-1000 (default 41)"))
+    grids: list[str] = setting(["main"], Names(
+        "a non-empty list of distinct names of 1-64 letters, digits, '_', '.' or '-'",
+        lambda v: bool(_GRID_NAME_RE.fullmatch(v)), non_empty=True, distinct=True))
 
 
-@dataclass
+@section
 class AuthSettings:
-    username_min_length: int = 2
-    username_max_length: int = 32
-    password_min_length: int = 8
-    password_max_length: int = 32
-    pbkdf2_iterations: int = 600_000
-    hash_concurrency: int = 8
+    """Account name and password policy and the cost of password hashing."""
+
+    username_min_length: int = setting(2, Integer(1))
+    username_max_length: int = setting(32, Integer(1))  # also >= username_min_length (chgrid.config)
+    password_min_length: int = setting(8, Integer(1))
+    password_max_length: int = setting(32, Integer(1))  # also >= password_min_length (chgrid.config)
+    pbkdf2_iterations: int = setting(600_000, Integer(1))
+    hash_concurrency: int = setting(8, Integer(1, 64))
 
 
-@dataclass
+@section
 class RadioSettings:
-    allow_private_networks: bool = False
-    poll_interval_s: float = 10.0
-    fetch_timeout_s: float = 8.0
+    """How radio items fetch their stream's metadata."""
+
+    allow_private_networks: bool = setting(False, Switch())
+    poll_interval_s: float = setting(10.0, _seconds())
+    fetch_timeout_s: float = setting(8.0, _seconds())
 
 
-@dataclass
+@section
 class LimitsSettings:
     """Per-user flood control (chgrid.world.flood): a burst, then a sustained rate."""
 
-    chat_burst: int = 10
-    chat_per_second: float = 1.0
-    actions_burst: int = 20
-    actions_per_second: float = 2.0
-    piano_notes_burst: int = 120
-    piano_notes_per_second: float = 40.0
+    chat_burst: int = setting(10, Integer(1))
+    chat_per_second: float = setting(1.0, _RATE)
+    actions_burst: int = setting(20, Integer(1))
+    actions_per_second: float = setting(2.0, _RATE)
+    piano_notes_burst: int = setting(120, Integer(1))
+    piano_notes_per_second: float = setting(40.0, _RATE)
 
 
 @dataclass
@@ -112,3 +194,8 @@ class Settings:
     radio: RadioSettings = field(default_factory=RadioSettings)
     limits: LimitsSettings = field(default_factory=LimitsSettings)
     auth_secret: str = field(default="", repr=False)
+
+
+# The TOML sections in order: name -> class. Everything that walks the settings uses this.
+SECTIONS: dict[str, type] = {item.name: item.default_factory for item in fields(Settings)
+                              if item.name != "auth_secret"}

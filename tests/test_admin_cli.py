@@ -32,14 +32,15 @@ def admin(tmp_path):
         "CHGRID_AUTH_PBKDF2_ITERATIONS": "1000",
     }
 
-    def run(*args: str, stdin: str = "", module: str = "chgrid.admin_cli", extra_env=None):
-        command = [sys.executable, "-m", module, *args]
+    def run(*args: str, stdin: str = "", extra_env=None):
+        command = [sys.executable, "-m", "chgrid", "admin", *args]
         if "--data-dir" not in args and "--database-url" not in args:
             command += ["--data-dir", str(data_dir)]
         return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=60,
                               cwd=tmp_path, env={**env, **(extra_env or {})})
 
     run.data_dir = data_dir
+    run.env = env
     return run
 
 
@@ -114,7 +115,51 @@ def test_users_set_role_ban_unban_roles(admin):
 
 
 def test_empty_user_list(admin):
+    # A database the server made (no accounts yet) is listed, not refused.
+    url = f"sqlite:///{admin.data_dir / 'chgrid.db'}"
+    AccountActor.start(url, "server-secret", FakeClock(), AuthSettings()).proxy().ready().get()
+    pykka.ActorRegistry.stop_all()
     assert ok(admin("users")) == "No accounts."
+
+
+@pytest.mark.parametrize("command", [("users",), ("roles",), ("ban", "alice"), ("unban", "alice"),
+                                     ("set-role", "alice", "user"),
+                                     ("create", "--username", "bob", "--password", "password1", "--role", "user")])
+def test_a_folder_without_data_is_reported_not_filled(admin, tmp_path, command):
+    empty = tmp_path / "elsewhere"
+    empty.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "chgrid", "admin", *command], cwd=empty, capture_output=True,
+                          text=True, timeout=60, env={**admin.env, "CHGRID_STORAGE_DATA_DIR": ""})
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    expected = empty / "chgrid-data" / "chgrid.db"
+    assert proc.stderr.startswith(f"Error: No chgrid database at {expected}: looked there because of the data dir "
+                                  f"{empty / 'chgrid-data'} (--data-dir")
+    assert "chgrid admin create" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stdout == "" and list(empty.iterdir()) == []
+
+
+def test_a_missing_database_url_file_is_named(admin, tmp_path):
+    url = f"sqlite:///{tmp_path / 'nowhere' / 'accounts.db'}"
+    message = admin("users", "--database-url", url)
+    assert message.returncode == 2
+    assert f"No chgrid database at {tmp_path / 'nowhere' / 'accounts.db'}: looked there because of the " \
+           "database URL" in message.stderr
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_creating_the_first_admin_starts_a_new_database(admin, tmp_path):
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    run = lambda *args: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "chgrid", "admin", *args], cwd=fresh, capture_output=True, text=True, timeout=60,
+        env=admin.env)
+    bad = run("create", "--username", "x y", "--password", "password1")
+    assert bad.returncode == 1 and not (fresh / "chgrid-data").exists()  # nothing made for a refused name
+    made = run("create", "--username", "root", "--password", "password1")
+    assert made.returncode == 0 and made.stdout.strip() == "Created admin account root."
+    assert made.stderr.strip() == f"Created the database {fresh / 'chgrid-data' / 'chgrid.db'}."
+    listed = run("users")
+    assert listed.returncode == 0 and "root" in listed.stdout and listed.stderr == ""
 
 
 def test_usage_and_configuration_errors(admin, tmp_path):
@@ -140,12 +185,6 @@ def test_config_file_and_database_url(admin, tmp_path):
     ok(admin("create", "--username", "root", "--password", "password1", "--config", str(config),
              "--data-dir", str(tmp_path / "flag-wins")))
     assert (tmp_path / "flag-wins" / "chgrid.db").is_file()
-
-
-def test_the_chgrid_command_runs_admin(admin):
-    proc = admin("admin", "create", "--username", "root", "--password", "password1", module="chgrid")
-    assert ok(proc) == "Created admin account root."
-    assert "root" in ok(admin("admin", "users", module="chgrid"))
 
 
 def test_cli_changes_reach_a_running_server_as_events(admin):

@@ -5,21 +5,19 @@ from __future__ import annotations
 import logging
 import os
 import stat
+import typing
 from pathlib import Path
 
 import pytest
 
 import chgrid
-from chgrid.config import (
-    ConfigError,
-    all_keys,
+from chgrid.config import ConfigError, all_keys, env_name, load_settings
+from chgrid.preflight import (
     bundled_web_root,
     check_transport,
     configure_logging,
-    env_name,
     is_loopback_host,
     load_or_create_secret,
-    load_settings,
     resolve_client_version,
     resolve_web_root,
     server_version_override,
@@ -483,18 +481,99 @@ def test_configure_logging_sets_the_root_level():
 # --------------------------------------------------------------------------- docs and schemas
 
 
-def test_schemas_cover_exactly_the_settings_dataclasses():
-    from chgrid.config_schema import SECTION_SCHEMAS
+def test_every_key_is_declared_once_with_default_rule_and_accepted_text():
+    import dataclasses
 
-    by_section: dict[str, set[str]] = {}
-    for full in all_keys():
-        section, key = full.split(".")
-        by_section.setdefault(section, set()).add(key)
-    assert set(SECTION_SCHEMAS) == set(by_section)
-    for section, schema in SECTION_SCHEMAS.items():
-        fields = schema().fields
-        assert set(fields) == by_section[section], section
-        assert all(f.metadata.get("accepted") for f in fields.values()), section
+    from chgrid.config import COMMAND_LINE_FLAGS, DECLARATIONS, SECTION_SCHEMAS
+    from chgrid.settings import SECTIONS
+
+    defaults = Settings()
+    for section, cls in SECTIONS.items():
+        names = [f.name for f in dataclasses.fields(cls)]
+        # The schema is built from the declaration, so it has exactly the dataclass's keys.
+        assert list(SECTION_SCHEMAS[section]().fields) == names == list(DECLARATIONS[section]), section
+        values = dataclasses.asdict(getattr(defaults, section))
+        assert SECTION_SCHEMAS[section]().load(values) == values, section  # defaults pass their rules
+        for key, declared in DECLARATIONS[section].items():
+            assert declared.rule.accepted(), f"{section}.{key} has no accepted text"
+            assert declared.default == values[key]
+            assert isinstance(declared.default, typing.get_origin(declared.rule.python_type)
+                              or declared.rule.python_type), f"{section}.{key}"
+    assert COMMAND_LINE_FLAGS[("server", "port")] == "--port"
+    assert COMMAND_LINE_FLAGS[("network", "allow_insecure_ws")] == "--allow-insecure-ws"
+
+
+def _env_text(value) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, list):
+        return ",".join(value)
+    return str(value)
+
+
+def test_every_default_survives_the_environment_unchanged():
+    from chgrid.config import DECLARATIONS
+
+    env = {env_name(s, k): _env_text(d.default) for s, keys in DECLARATIONS.items() for k, d in keys.items()}
+    env = {name: text for name, text in env.items() if text != ""}  # blank means unset
+    assert load_settings(None, env, {}) == load_settings(None, {}, {})
+
+
+def test_a_key_whose_annotation_disagrees_with_its_rule_is_refused():
+    from chgrid.config_schema import Integer, Switch, section, setting
+
+    with pytest.raises(TypeError, match="annotated"):
+        @section
+        class Wrong:
+            port: str = setting(1, Integer(0))
+
+    with pytest.raises(TypeError, match="not declared with setting"):
+        @section
+        class Undeclared:
+            flag: bool = False
+
+    @section
+    class Right:
+        on: bool = setting(True, Switch())
+
+    assert Right().on is True
+
+
+def test_commit_wait_defaults_to_half_a_second():
+    # A locked database must never hold the room up for seconds (issue 14).
+    assert Settings().storage.commit_wait_s == 0.5
+
+
+def _doc_default(value) -> str:
+    if value == "":
+        return "empty"
+    if isinstance(value, bool):
+        return "`true`" if value else "`false`"
+    if isinstance(value, float):
+        return f"`{value:g}`"
+    if isinstance(value, list):
+        return "`[" + ", ".join(f'"{v}"' for v in value) + "]`"
+    return f"`{value}`"
+
+
+def test_running_docs_table_matches_the_declaration():
+    from chgrid.config import COMMAND_LINE_FLAGS, DECLARATIONS
+
+    rows = {}
+    for line in (ROOT / "docs" / "running.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.split("|")[1:-1]]
+        if len(cells) == 6 and cells[0].startswith("`") and "." in cells[0]:
+            rows[cells[0].strip("`")] = cells
+    for section, keys in DECLARATIONS.items():
+        for key, declared in keys.items():
+            full = f"{section}.{key}"
+            assert full in rows, full
+            _, kind, default, env, flag, _meaning = rows[full]
+            assert kind == declared.rule.doc_type, full
+            assert default == _doc_default(declared.default), full
+            assert env.startswith(f"`{env_name(section, key)}`"), full
+            assert flag == (f"`{COMMAND_LINE_FLAGS[(section, key)]}`" if (section, key) in COMMAND_LINE_FLAGS
+                            else ""), full
 
 
 def test_running_docs_list_every_key_and_variable():

@@ -4,14 +4,21 @@ security headers on every kind of answer, and what /healthz tells whom."""
 from __future__ import annotations
 
 import base64
+import json
 import os
 import resource
 import select
 import socket
 import time
+import types
 
 import pytest
+import websocket
+from tornado.httputil import HTTPHeaders
 
+from chgrid.auth.messages import LOGIN_FAILED, RATE_LIMITED
+from chgrid.auth.ratelimit import IDENTITY_LIMIT, IP_LIMIT
+from chgrid.web.origins import client_address
 from tests.support import TEST_HEALTH_TOKEN, ServerProcess, register, self_signed_cert
 
 SECURITY_HEADERS = {
@@ -383,3 +390,54 @@ def test_tls_adds_hsts_and_refuses_over_the_cap_by_closing(tmp_path):
         held.close()
     finally:
         server.stop()
+
+
+# --------------------------------------------------------------------------- client address
+
+
+def ws_login_replies(port: int, forwarded_for: str, usernames: list[str]) -> list[str]:
+    """Wrong-password logins over one real websocket from ``forwarded_for``; the message
+    of each auth_result."""
+    ws = websocket.create_connection(f"ws://127.0.0.1:{port}/ws", timeout=10,
+                                     header=[f"X-Forwarded-For: {forwarded_for}"])
+    messages = []
+    try:
+        while json.loads(ws.recv())["type"] != "auth_required":
+            pass
+        for username in usernames:
+            ws.send(json.dumps({"type": "auth_login", "username": username, "password": "wrong-password"}))
+            while (packet := json.loads(ws.recv()))["type"] != "auth_result":
+                pass
+            messages.append(packet["message"])
+    finally:
+        ws.close()
+    return messages
+
+
+def test_cookie_check_and_websocket_throttle_the_same_client_address(make_server):
+    """Behind a trusted proxy, failed cookie checks count against the forwarded client
+    address, the same per-address budget (auth.md §10) the websocket's logins use."""
+    server = make_server(env={"CHGRID_NETWORK_TRUST_FORWARDED_FOR": "1"})
+    for attempt in range(IDENTITY_LIMIT):  # all the cookie checks one address gets
+        # The part before the proxy's own entry comes from the client: varying it must not
+        # give a fresh budget.
+        status, _, body = get(server.port, "/auth/session/check", "X-Chgrid-Auth-Client: 1",
+                              "Cookie: chgrid_session_token=not-a-token",
+                              f"X-Forwarded-For: 10.0.0.{attempt}, 198.51.100.7")
+        assert (status, body) == (401, b"invalid session")
+    left = IP_LIMIT - IDENTITY_LIMIT  # what the address has left for logins
+    names = [f"user{n}" for n in range(left + 1)]
+    assert ws_login_replies(server.port, "198.51.100.7", names) == [LOGIN_FAILED] * left + [RATE_LIMITED]
+    assert ws_login_replies(server.port, "203.0.113.9", names[:1]) == [LOGIN_FAILED]
+
+
+def test_client_address_takes_the_proxys_entry_only_when_trusted():
+    request = types.SimpleNamespace(remote_ip="127.0.0.1", headers=HTTPHeaders(
+        {"X-Forwarded-For": "6.6.6.6, 198.51.100.7", "X-Real-IP": "192.0.2.1"}))
+    trusting, direct = (types.SimpleNamespace(trust_forwarded_for=value) for value in (True, False))
+    assert client_address(request, trusting) == "198.51.100.7"
+    assert client_address(request, direct) == "127.0.0.1"
+    request.headers = HTTPHeaders({"X-Real-IP": " 192.0.2.1 "})
+    assert client_address(request, trusting) == "192.0.2.1"
+    request.headers = HTTPHeaders()
+    assert client_address(request, trusting) == "127.0.0.1"

@@ -72,7 +72,9 @@ class SessionCookieHandler(RequestHandler):
             self.finish()
 
     async def _resume(self, token: str) -> bool:
-        limiter, ip = self.ctx.limiter, self.request.remote_ip or ""
+        # The same address the websocket's login attempts count against (auth.md §8.3).
+        limiter = self.ctx.limiter
+        ip = origins.client_address(self.request, self.ctx.settings.network)
         if len(token) > 512 or limiter.is_limited(ip, COOKIE_IDENTITY):
             return False
         try:

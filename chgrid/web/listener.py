@@ -32,9 +32,9 @@ from chgrid.web.limits import PER_IP, TOTAL, Backoff, ConnectionCounts, Interval
 
 log = logging.getLogger(__name__)
 
-# accept() errors that mean "no resources right now": retrying at once cannot succeed.
-RESOURCE_ERRNOS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
 # accept() errors about one connection that died in the queue: just take the next one.
+# Any other error (EMFILE, ENFILE, ENOBUFS, ENOMEM: no resources right now) pauses accepting,
+# since retrying at once cannot succeed.
 TRANSIENT_ERRNOS = frozenset({errno.ECONNABORTED, errno.EPROTO, errno.EPERM, errno.EINTR,
                               errno.ECONNRESET})
 ACCEPT_BATCH = 128  # connections taken per readiness event, so other work is not starved

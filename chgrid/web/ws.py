@@ -92,7 +92,7 @@ class GridSocket(WebSocketHandler):
         # Small frames must leave at once: Nagle's algorithm against the peer's delayed
         # ACKs would hold movement broadcasts back by up to 200 ms.
         self.set_nodelay(True)
-        self.ip = self._remote_ip()
+        self.ip = origins.client_address(self.request, self.ctx.settings.network)
         self.ctx.connections.add(self)
         self._inbox = asyncio.Queue()
         self._auth_deadline = IOLoop.current().call_later(
@@ -108,16 +108,6 @@ class GridSocket(WebSocketHandler):
         if self._auth_deadline is not None:
             IOLoop.current().remove_timeout(self._auth_deadline)
             self._auth_deadline = None
-
-    def _remote_ip(self) -> str:
-        if self.ctx.settings.network.trust_forwarded_for:
-            forwarded = self.request.headers.get("X-Forwarded-For", "")
-            if forwarded:
-                return forwarded.split(",")[0].strip()
-            real = self.request.headers.get("X-Real-IP", "")
-            if real:
-                return real.strip()
-        return self.request.remote_ip or ""
 
     def on_message(self, message: str | bytes) -> None:
         if self._inbox is None or self.closed:
