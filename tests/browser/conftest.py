@@ -142,6 +142,14 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+@pytest.fixture(scope="session")
+def screens(tmp_path_factory) -> Path:
+    """A temporary folder for the layout screenshots (its path is printed with -s)."""
+    folder = tmp_path_factory.mktemp("screens")
+    print(f"\nscreenshots: {folder}")
+    return folder
+
+
 class Player:
     """One person at one browser page."""
 
@@ -283,6 +291,24 @@ class Player:
     def hook(self, method: str, *args):
         """Call window.__chgridTest[method](...args) (pages opened with test_mode=True)."""
         return self.page.evaluate("([m, args]) => window.__chgridTest[m](...args)", [method, list(args)])
+
+    def box(self, selector: str) -> dict:
+        """The element's bounding box in CSS pixels, relative to the viewport."""
+        box = self.page.locator(selector).bounding_box()
+        assert box is not None, f"{selector} is not rendered"
+        return box
+
+    def assert_on_screen(self, selector: str, within: str | None = None) -> dict:
+        """The element lies wholly inside the viewport (and inside `within`'s box when given)."""
+        box = self.box(selector)
+        view = self.page.viewport_size
+        outer = {"x": 0, "y": 0, "width": view["width"], "height": view["height"]}
+        frames = [("viewport", outer)] + ([(within, self.box(within))] if within else [])
+        for name, frame in frames:
+            assert box["x"] >= frame["x"] - 0.5 and box["y"] >= frame["y"] - 0.5, f"{selector} {box} starts outside {name} {frame}"
+            assert box["x"] + box["width"] <= frame["x"] + frame["width"] + 0.5, f"{selector} {box} ends right of {name} {frame}"
+            assert box["y"] + box["height"] <= frame["y"] + frame["height"] + 0.5, f"{selector} {box} ends below {name} {frame}"
+        return box
 
     def dropped_packets(self) -> list[str]:
         return [line for line in self.console if "dropped server packet" in line or "pageerror" in line]

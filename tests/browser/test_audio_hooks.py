@@ -175,6 +175,9 @@ def test_clock_speaks_in_order_ticks_and_dice_roll(hook_pair, server):
         alice.hook("clearRequests")
         alice.do_match("Enter", r"^You rolled Dice: ")
         wait_requested(alice, "sounds/roll.ogg")
+        # The clock's speech and the dice's use sound were handled: the console says nothing else.
+        unhandled = [line for line in alice.console if "not handled" in line or "ignored server packet" in line]
+        assert not unhandled, unhandled
 
         alice.do("2", "Item layer off.")
         alice.page.wait_for_function("window.__chgridTest.emitElements().length === 0")

@@ -19,8 +19,10 @@ TYPES = [
 
 
 def add(player, index: int, title: str, label: str) -> str:
-    """Add the index-th type of the add-item menu; returns the server's "You placed …" line."""
-    player.do("a", "Add item: clock.")
+    """Add the index-th type of the add-item menu; returns the server's "You placed …" line.
+    The menu reopens on the type placed last, so Home goes back to the first one."""
+    player.do("a", "Add item: ")
+    player.do("Home", "clock")
     for step in range(index):
         player.do("ArrowDown", TYPES[step + 1][1])
     return player.do("Enter", f"You placed {title} ({label}) at ")
@@ -62,6 +64,14 @@ def test_add_each_type_in_server_order_and_use_them(new_player, artifacts):
         line = add(alice, index, title, label)
         assert line == f"You placed {title} ({label}) at {x}, {y}."
     alice.page.wait_for_function("chgrid.game.state.items.size === 6")
+
+    # the add menu reopens on the type placed last (widget); Escape is no choice
+    alice.do("a", "Add item: widget.")
+    expect(alice.page.locator("#menu-panel li[aria-current='true']")).to_have_text("widget")
+    alice.do("d", "dice")
+    alice.do("Escape", "Cancelled.")
+    alice.do("a", "Add item: widget.")
+    alice.do("Escape", "Cancelled.")
 
     # several items here: each item key asks which one
     alice.do("Shift+Enter", "Select item: clock (clock).")
@@ -150,6 +160,8 @@ def test_edit_properties_visible_when_options_and_inspect(pair, artifacts):
     alice.wait_for("Updated widget.")
     alice.do("ArrowDown", "facing: 0")
     alice.do("ArrowRight", "1")
+    # each answer before the next change: two equal lines within 300 ms are said once
+    alice.wait_for("Updated widget.", after=1)
     alice.do("PageUp", "11")
     alice.wait_for("Updated widget.", after=2)
     alice.do("Enter", "Edit facing: 11")

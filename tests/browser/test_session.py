@@ -47,6 +47,32 @@ def test_log_out(pair):
     expect(alice.page.locator("#game")).to_be_hidden()
 
 
+def test_log_out_after_registering_returns_to_an_empty_login_form(new_player):
+    """Registering leaves the form in register mode; logging out must not: Enter with the
+    password typed again logs in instead of saying "Username is already taken."."""
+    alice = new_player()
+    alice.open()
+    alice.register("alice")
+    alice.page.get_by_role("button", name="Log out").press("Enter")
+    alice.wait_for("Logged out.")
+    page = alice.page
+    expect(page.locator("#connect-heading")).to_have_text("Log in")
+    expect(page.locator("#confirm-password")).to_be_hidden()
+    expect(page.locator("#email")).to_be_hidden()
+    expect(page.locator("#mode-toggle")).to_have_text("Register")
+    expect(page.locator("#password")).to_have_value("")
+    expect(page.locator("#confirm-password")).to_have_value("")
+    expect(page.locator("#username")).to_have_value("alice")
+    expect(page.locator("#password")).to_be_focused()  # the name is still there: type the password
+    expect(page.locator("#connect-button")).to_have_text("Connect")
+    alice.audit("login form after logging out")
+    page.keyboard.type("correct-horse-1")
+    expect(page.locator("#connect-button")).to_have_text("Log In & Connect")
+    page.keyboard.press("Enter")
+    alice.wait_joined()
+    assert alice.count("Username is already taken.") == 0
+
+
 def test_server_restart_reconnects_and_says_so(pair, server):
     alice, bob = pair
     x, y = alice.position()

@@ -89,7 +89,7 @@ def test_voice_in_range_connects_carries_audio_is_placed_and_released(voice_pair
     assert bob.hook("peerPan", alice_id) == pytest.approx(-expected_pan)
 
     # The user list's volume (Right = +0.05) scales the gain; mono centres the pan.
-    alice.do("Shift+L", "1 user. bob, volume 1,")
+    alice.do("Shift+L", "2 users, 1 other. bob, volume 1,")
     alice.do("ArrowRight", "bob volume 1.05.")
     alice.do("Escape", "Exit list mode.")
     assert alice.hook("peerGain", bob_id) == pytest.approx(expected_gain * 1.05)

@@ -1,5 +1,8 @@
 """In the world with two players: moving, nicknames, chat, ping, locating and listing
 users, teleporting, the help viewer and the message history."""
+import re
+
+from playwright.sync_api import expect
 
 USER_LINE = r"^{name}, (?:here|\d+ squares? [a-z ]+), (\d+), (\d+)$"
 
@@ -108,12 +111,12 @@ def test_locate_list_and_teleport(pair):
     assert located(bob, "alice") == (ax, ay)
     bob.do("i", "No items to locate.")
 
-    bob.do_match("Shift+L", rf"^1 user\. alice, volume 1, .*, {ax}, {ay}$")
+    bob.do_match("Shift+L", rf"^2 users, 1 other\. alice, volume 1, .*, {ax}, {ay}$")
     bob.do("ArrowRight", "alice volume 1.05.")
     bob.do("ArrowLeft", "alice volume 1.")
     bob.do("Escape", "Exit list mode.")
 
-    bob.do("Shift+L", "1 user.")
+    bob.do("Shift+L", "2 users, 1 other.")
     bob.do("Enter", "Moved to alice.")
     assert bob.position() == (ax, ay)
     alice.page.wait_for_function(
@@ -121,15 +124,51 @@ def test_locate_list_and_teleport(pair):
     )
     alice.do_match("l", rf"^bob, here, {ax}, {ay}$")
 
-    bob.do("Shift+L", "1 user.")
+    bob.do("Shift+L", "2 users, 1 other.")
     bob.do("Enter", "Already here.")
 
 
 def test_help_viewer(pair):
     alice, _ = pair
-    alice.do("Shift+Slash", "Moving")
+    opened = alice.do("Shift+Slash", "Moving")
+    assert opened == "Help. Moving"  # says "Help" first
+    expect(alice.page.locator("#menu-panel h3")).to_have_text(re.compile(r"^Help \(1 of \d+\)$"))
     alice.do("ArrowDown", "Arrow keys: move one square")
     alice.do("End", "Escape twice: disconnect")
     alice.do("Home", "Moving")
     alice.do("Escape", "Closed help.")
+    expect(alice.page.locator("#menu-panel")).to_be_hidden()
     alice.do("c", ", ")  # back in normal mode
+
+
+def test_u_and_shift_l_agree_on_the_count_of_users(pair):
+    alice, bob = pair
+    counted = alice.do_match("u", r"^(\d+) users?: ")
+    listed = alice.do_match("Shift+L", r"^(\d+) users?, 1 other\. bob, volume")
+    assert counted.group(1) == listed.group(1) == "2"
+    expect(alice.page.locator("#menu-panel h3")).to_have_text("Users (1 of 1)")
+    alice.audit("user list over the grid")
+    alice.do("Escape", "Exit list mode.")
+    expect(alice.page.locator("#menu-panel")).to_be_hidden()
+
+
+def test_the_grid_says_so_when_it_gets_the_focus(pair):
+    alice, _ = pair
+    assert alice.count("Grid focused.") == 0  # joining puts the focus there without saying so
+    x, y = alice.position()
+    alice.page.keyboard.press("Tab")
+    expect(alice.page.locator("#grid-canvas")).not_to_be_focused()
+    alice.page.keyboard.press("Shift+Tab")
+    expect(alice.page.locator("#grid-canvas")).to_be_focused()
+    assert alice.wait_for("Grid focused.") == f"Grid focused. You are at {x}, {y}."
+
+    # With a menu open it says which; the Chat Grid button brings the focus back too.
+    alice.do("a", "Add item: clock.")
+    alice.do("ArrowDown", "dice")
+    alice.page.locator("#position-summary").click()
+    expect(alice.page.locator("#grid-canvas")).not_to_be_focused()
+    before = alice.count("Grid focused.")
+    alice.page.get_by_role("button", name="Chat Grid").click()
+    line = alice.wait_for("Grid focused.", after=before)
+    assert line == f"Grid focused. You are at {x}, {y}. Add item: dice."
+    alice.do("Escape", "Cancelled.")

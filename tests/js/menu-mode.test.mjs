@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MenuMode } from '../../web/js/menu-mode.js';
+import { windowStart } from '../../web/js/menu-panel.js';
 import { fakeGame } from './fake-game.mjs';
 
 function open(entries, extra = {}) {
@@ -92,4 +93,23 @@ test('an initial key, and an empty menu', () => {
   assert.equal(empty.game.lastSaid(), 'Nothing.');
   empty.game.key('Enter');
   assert.deepEqual(empty.picked, []);
+});
+
+test('describe() says the open menu and its entry, for the focus line', () => {
+  const { mode, game } = open(['apple', 'banana']);
+  game.key('ArrowDown');
+  assert.equal(mode.describe(), 'Test: banana.');
+});
+
+test('the visible window keeps the current entry in the middle when it can', () => {
+  assert.equal(windowStart(0, 30, 11), 0);
+  assert.equal(windowStart(15, 30, 11), 10);
+  assert.equal(windowStart(29, 30, 11), 19);
+  assert.equal(windowStart(2, 3, 11), 0);
+  for (const rows of [1, 3, 5]) {
+    for (let index = 0; index < 20; index += 1) {
+      const start = windowStart(index, 20, rows);
+      assert.ok(index >= start && index < start + rows);
+    }
+  }
 });

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  directionWord, distancePhrase, formatGain, itemLine, locateLine, tileContentsLine, userListEntry, usersLine,
+  directionWord, distancePhrase, focusLine, formatGain, itemLine, locateLine, tileContentsLine, userCount,
+  userListEntry, userListIntro, usersLine,
 } from '../../web/js/phrases.js';
 
 test('directions, with y growing north', () => {
@@ -29,6 +30,25 @@ test('user lines', () => {
   assert.equal(usersLine('Maria', ['bob', 'zed']), '3 users: Maria, bob, zed');
   assert.equal(locateLine({ x: 0, y: 0 }, { nickname: 'bob', x: 0, y: 2 }), 'bob, 2 squares directly north, 0, 2');
   assert.equal(userListEntry({ x: 0, y: 0 }, { nickname: 'bob', x: 0, y: 0 }, 1.05), 'bob, volume 1.05, here, 0, 0');
+});
+
+test('U and Shift+L count the same users: everyone, you included', () => {
+  for (const others of [1, 2, 5]) {
+    const names = Array.from({ length: others }, (_, i) => `p${i}`);
+    const u = usersLine('me', names);
+    const list = userListIntro(others, 'p0, volume 1, here, 0, 0');
+    const count = (line) => line.match(/^(\d+) users?\b/)[1];
+    assert.equal(count(u), count(list));
+    assert.equal(count(list), String(others + 1));
+  }
+  assert.equal(userCount(0), '1 user');
+  assert.equal(userListIntro(1, 'bob, volume 1, here, 0, 0'), '2 users, 1 other. bob, volume 1, here, 0, 0');
+  assert.equal(userListIntro(2, 'bob'), '3 users, 2 others. bob');
+});
+
+test('the focus line says where you are and what is open', () => {
+  assert.equal(focusLine({ x: 3, y: 4 }), 'You are at 3, 4.');
+  assert.equal(focusLine({ x: 3, y: 4 }, 'Add item: dice.'), 'You are at 3, 4. Add item: dice.');
 });
 
 test('item lines', () => {

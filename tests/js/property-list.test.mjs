@@ -173,6 +173,22 @@ test('A: the add menu in the server order with tooltips', () => {
   assert.deepEqual(game.sent, [{ type: 'item_add', itemType: 'radio_station' }]);
 });
 
+test('A reopens on the type placed last; Escape does not count as a choice', () => {
+  const game = fakeGame({ ui });
+  ITEM_COMMANDS.add_item(game);
+  game.key('ArrowDown');
+  game.key('Enter');
+  assert.deepEqual(game.sent, [{ type: 'item_add', itemType: 'dice' }]);
+  ITEM_COMMANDS.add_item(game);
+  assert.equal(game.lastSaid(), 'Add item: dice.');
+  game.key('ArrowDown');
+  game.key('Escape');
+  ITEM_COMMANDS.add_item(game);
+  assert.equal(game.lastSaid(), 'Add item: dice.');
+  game.key('Escape');
+  assert.equal(fakeGame({ ui }).lastAddedType, undefined); // a new page starts on the first type
+});
+
 test('D drops the carried item at the own tile; nothing here says so', () => {
   const held = { ...clock(), carrierId: 'me' };
   const game = fakeGame({ items: [held], ui });

@@ -1,5 +1,6 @@
 // The "Audio Settings" dialog (client.md §1): choose the microphone and the speakers,
 // remembered in settings, and the device summary line ("Input: …", "Output: …").
+import { micErrorText, micUnavailableText } from './mic-errors.js';
 
 export class AudioSetup {
   constructor(doc, settings, audio) {
@@ -47,23 +48,24 @@ export class AudioSetup {
   async #fill() {
     const media = navigator.mediaDevices;
     if (!media?.enumerateDevices) {
-      this.note.textContent = 'This browser cannot list audio devices.';
+      this.note.textContent = micUnavailableText({ secure: globalThis.isSecureContext, hasApi: false });
       return;
     }
+    this.note.textContent = '';
     let devices = await media.enumerateDevices().catch(() => []);
     if (devices.some((d) => d.kind === 'audioinput' && !d.label) && media.getUserMedia) {
       try {
         const stream = await media.getUserMedia({ audio: true });
         stream.getTracks().forEach((track) => track.stop());
         devices = await media.enumerateDevices();
-      } catch {
-        this.note.textContent = 'Microphone access is required to see device names.';
+      } catch (error) {
+        this.note.textContent = micErrorText(error); // device names stay hidden until access is allowed
       }
     }
     this.#options(this.input, devices.filter((d) => d.kind === 'audioinput'), this.settings.device('input'));
     this.#options(this.output, devices.filter((d) => d.kind === 'audiooutput'), this.settings.device('output'));
     if (!devices.some((d) => d.kind === 'audioinput')) {
-      this.note.textContent = 'No audio input device found. Connect a microphone.';
+      this.note.textContent = 'No microphone found. Connect a microphone.';
     }
   }
 

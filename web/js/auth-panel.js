@@ -103,6 +103,18 @@ export class AuthPanel {
     this.updateConnectLabel();
   }
 
+  /**
+   * After a successful login or registration, and on log out: no password stays in the
+   * page and the form is the login form again (a registered name is logged in, not
+   * registered a second time). The username stays filled in.
+   */
+  resetToLogin() {
+    this.clearPasswords();
+    this.el.email.value = '';
+    this.mode = 'login';
+    this.refresh();
+  }
+
   /** Put focus where a keyboard user continues: the first empty field, or Connect. */
   focusStart() {
     if (this.usingSavedLogin) this.el.connect.focus();

@@ -7,7 +7,7 @@ import { MessageHistory } from './history.js';
 import { NormalMode } from './normal-mode.js';
 import { Walker } from './walker.js';
 import { applyWorldPacket } from './world-packets.js';
-import { itemLabel, tileContentsLine } from './phrases.js';
+import { focusLine, itemLabel, tileContentsLine } from './phrases.js';
 import { out } from './packets.js';
 
 export class Game {
@@ -28,6 +28,7 @@ export class Game {
     this.modes = [];
     this.helpLines = [];
     this.pendingNickname = null;
+    this.lastAddedType = null; // the add-item menu reopens on it
     this.active = false;
   }
 
@@ -81,6 +82,7 @@ export class Game {
       selfDraw: this.walker.drawPosition(),
       peers: [...this.state.peers.values()],
       items: [...this.state.items.values()].filter((entry) => !entry.carrierId),
+      letters: this.state.itemLetters,
     }));
     this.refresh();
   }
@@ -111,8 +113,10 @@ export class Game {
 
   handlePacket(packet) {
     if (!this.active) return;
-    applyWorldPacket(this, packet);
-    this.sound?.handlePacket(packet); // voice, item sounds, radios, piano (sound-world.js)
+    const applied = applyWorldPacket(this, packet);
+    const heard = this.sound?.handlePacket(packet); // voice, item sounds, radios, piano (sound-world.js)
+    // Only a type that neither the world nor the sound world takes is worth a note.
+    if (!applied && !heard) console.debug(`chgrid: ignored server packet ${packet.type}`);
     // Open modes that follow the world (property list, admin menus) see each packet after it is applied.
     for (const mode of [...this.modes]) {
       if (this.modes.includes(mode)) mode.onPacket?.(packet);
@@ -136,6 +140,13 @@ export class Game {
       return true;
     }
     return false;
+  }
+
+  /** The grid got the focus back (Tab, the Chat Grid button): say where you are and what is open. */
+  focused() {
+    if (!this.active) return;
+    const open = this.mode?.describe?.();
+    this.say(`Grid focused. ${focusLine(this.state.self, open)}`);
   }
 
   /** Focus left the canvas: stop walking so no arrow stays "held". */

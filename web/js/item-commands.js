@@ -1,7 +1,8 @@
 // The item keys of normal mode (client.md §4.1, §4.2, §4.5): A add-item menu in the
-// server's order, O edit and Shift+O inspect properties, D pick up or drop, Shift+D
-// delete, Enter use and Shift+Enter secondary use. Several candidates on the tile open
-// the item selection; the server's item_action_result is what tells how it went.
+// server's order (reopening on the type placed last), O edit and Shift+O inspect
+// properties, D pick up or drop, Shift+D delete, Enter use and Shift+Enter secondary use.
+// Several candidates on the tile open the item selection; the server's item_action_result
+// is what tells how it went.
 import { MenuMode } from './menu-mode.js';
 import { PropertyList } from './property-list-mode.js';
 import { addMenuEntries } from './item-schema.js';
@@ -65,10 +66,12 @@ export const ITEM_COMMANDS = {
       entries: () => entries,
       key: (entry) => entry.type,
       label: (entry) => entry.label,
+      initialKey: game.lastAddedType ?? null, // reopens on the type placed last
       intro: (label) => `Add item: ${label}.`,
       onSpace: (entry) => entry.tooltip || 'No tooltip available.',
       onEnter: (entry, mode) => {
         game.popMode(mode);
+        game.lastAddedType = entry.type;
         game.send(itemOut.add(entry.type));
       },
       escapeText: 'Cancelled.',

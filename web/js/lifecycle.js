@@ -154,6 +154,7 @@ export class Lifecycle {
     }
     if (this.inWorld) return;
     this.authPending = false;
+    this.authPanel.resetToLogin();
     if (packet.sessionToken) {
       this.cookiePending = setSessionCookie(packet.sessionToken).then((ok) => {
         if (!ok) console.warn('chgrid: the server did not store the login cookie');
@@ -322,7 +323,7 @@ export class Lifecycle {
     this.game.state.permissions = [];
     if (this.socket.isOpen) this.socket.send(out.logout());
     this.disconnect({ message: 'Logged out.' });
-    this.authPanel.refresh();
+    this.authPanel.resetToLogin(); // the login form, passwords empty
     this.authPanel.focusStart();
   }
 }

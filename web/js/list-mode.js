@@ -1,13 +1,14 @@
 // The list input mode used by the user list (Shift+L) and item list (Shift+I): Up/Down
 // wrap, Home/End, a typed letter or digit jumps to the next entry starting with it;
 // Enter, Escape and Left/Right do what the caller says. Entries are re-read on every key
-// so positions stay current, and the cursor follows its entry by key.
+// so positions stay current, and the cursor follows its entry by key. The list is also
+// shown in the menu panel over the grid.
 import { ListCursor } from './listnav.js';
 
 export class ListMode {
   /**
    * @param {object} game
-   * @param {{entries: () => any[], key: (e) => string, name: (e) => string, label: (e) => string,
+   * @param {{title?: string, entries: () => any[], key: (e) => string, name: (e) => string, label: (e) => string,
    *          intro: (count: number, firstLabel: string) => string, exitText: string,
    *          onEnter: (e) => void, onAdjust?: (e, delta: number) => string}} options
    */
@@ -32,7 +33,24 @@ export class ListMode {
     const moved = cursor[op](arg);
     if (moved === null) return null;
     this.currentKey = keys[cursor.index];
+    this.#render();
     return entries[cursor.index];
+  }
+
+  #render() {
+    const { entries, cursor } = this.#cursor();
+    this.game.menuPanel?.show(this, {
+      title: this.options.title || 'List', labels: entries.map(this.options.label), index: Math.max(0, cursor.index),
+    });
+  }
+
+  leave() {
+    this.game.menuPanel?.hide(this);
+  }
+
+  describe() {
+    const entry = this.#current();
+    return entry ? `${this.options.title || 'List'}: ${this.options.label(entry)}.` : null;
   }
 
   #current() {
@@ -44,6 +62,7 @@ export class ListMode {
     const entries = this.options.entries();
     this.currentKey = entries.length ? this.options.key(entries[0]) : null;
     this.game.say(this.options.intro(entries.length, entries.length ? this.options.label(entries[0]) : ''));
+    this.#render();
   }
 
   #say(entry) {
@@ -61,6 +80,7 @@ export class ListMode {
     if (event.key === 'ArrowLeft' || event.key === 'ArrowRight') {
       const entry = this.#current();
       if (entry && this.options.onAdjust) this.game.say(this.options.onAdjust(entry, event.key === 'ArrowRight' ? 1 : -1));
+      this.#render();
       return true;
     }
     if (event.key === 'Enter') {

@@ -22,17 +22,20 @@ const settings = new Settings(globalThis.localStorage);
 const announcer = new Announcer({ statusEl: $('status-region'), connectionEl: $('connection-status'), logEl: $('message-log') });
 const audio = new AudioEngine(settings);
 const canvas = $('grid-canvas');
-const renderer = new GridRenderer(canvas);
+const renderer = new GridRenderer(canvas, { container: $('canvas-wrap'), overlay: $('grid-overlay') });
 const authPanel = new AuthPanel(document, settings);
 const sidePanel = new SidePanel(document);
 
+let joining = false; // the grid taking the focus on joining is not announced: "Connected …" follows
 const page = {
   showGame() {
     $('game').hidden = false;
     document.body.classList.add('in-world');
     authPanel.show(false);
     $('focus-grid-button').disabled = false;
+    joining = true;
     canvas.focus();
+    joining = false;
   },
   showConnect() {
     $('game').hidden = true;
@@ -80,6 +83,9 @@ canvas.addEventListener('keydown', (event) => {
 });
 canvas.addEventListener('keyup', (event) => game.keyup(event));
 canvas.addEventListener('blur', () => game.blur());
+canvas.addEventListener('focus', () => {
+  if (!joining) game.focused();
+});
 document.addEventListener('paste', (event) => {
   if (document.activeElement !== canvas) return;
   const text = event.clipboardData?.getData('text/plain') ?? '';

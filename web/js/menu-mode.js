@@ -59,6 +59,13 @@ export class MenuMode {
     this.game.menuPanel?.hide(this);
   }
 
+  /** What is open, for the focus announcement: "{title}: {entry}." */
+  describe() {
+    const entry = this.current();
+    const title = typeof this.options.title === 'function' ? this.options.title() : this.options.title;
+    return entry ? `${title}: ${this.options.label(entry)}.` : `${title}.`;
+  }
+
   /** Say the current entry again (after returning to this menu or a change of its data). */
   announceCurrent() {
     const entry = this.current();

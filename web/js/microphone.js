@@ -5,19 +5,11 @@
 // track disabled), the voice.send permission, the loopback monitor and the 5-second
 // calibration.
 import { EffectSlot } from './audio-effects.js';
+import { micErrorText, micUnavailableText } from './mic-errors.js';
 
 const CALIBRATION_MS = 5000;
 const CALIBRATION_TARGET_RMS = 0.08;
 const SILENCE_RMS = 0.002;
-
-export function micErrorText(error) {
-  const name = error?.name || '';
-  if (name === 'NotAllowedError' || name === 'SecurityError') return 'Microphone access is required.';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError' || name === 'DevicesNotFoundError') {
-    return 'No audio input device found. Open Audio setup or connect a microphone.';
-  }
-  return error?.message || String(error || 'Microphone error.');
-}
 
 /** Calibrated gain for a measured RMS level: toward the target, 0.5–4 in 0.05 steps; null if silent. */
 export function calibratedGain(rms) {
@@ -37,6 +29,7 @@ export class Microphone {
     this.sendAllowed = true;
     this.loopback = false;
     this.effect = 'off';
+    this.problem = null; // what was said when the microphone last failed to open
     this.onTrackChange = () => {};
   }
 
@@ -83,9 +76,15 @@ export class Microphone {
    * @returns {Promise<string|null>} an error text to announce, or null
    */
   async open() {
+    this.problem = await this.#open();
+    return this.problem;
+  }
+
+  async #open() {
     if (!this.#build()) return null;
     const media = globalThis.navigator?.mediaDevices;
-    if (!media?.getUserMedia) return 'No audio input device found. Open Audio setup or connect a microphone.';
+    const unavailable = micUnavailableText({ secure: globalThis.isSecureContext, hasApi: typeof media?.getUserMedia === 'function' });
+    if (unavailable) return unavailable;
     const base = {
       sampleRate: 48000, channelCount: 2, echoCancellation: false, noiseSuppression: false, autoGainControl: false,
     };
@@ -94,7 +93,8 @@ export class Microphone {
     try {
       stream = await media.getUserMedia({ audio: device ? { ...base, deviceId: { exact: device.id } } : base });
     } catch (error) {
-      if (!device || error?.name === 'NotAllowedError') return micErrorText(error);
+      // a refusal stands for every device; anything else may be the chosen one only
+      if (!device || error?.name === 'NotAllowedError' || error?.name === 'SecurityError') return micErrorText(error);
       try {
         stream = await media.getUserMedia({ audio: base });
       } catch (again) {

@@ -2,7 +2,7 @@
 // (held arrows, pacing, walls) lives in the game's walker; this mode starts and stops it.
 import { arrowDirection, normalCommand } from './keymap.js';
 import {
-  coordinates, countPhrase, itemLabel, itemLine, locateLine, userListEntry, usersLine,
+  coordinates, countPhrase, itemLabel, itemLine, locateLine, userListEntry, userListIntro, usersLine,
 } from './phrases.js';
 import { out } from './packets.js';
 import { sanitizeNickname } from './text.js';
@@ -88,7 +88,8 @@ export class NormalMode {
       key: (peer) => peer.id,
       name: (peer) => peer.nickname,
       label,
-      intro: (n, first) => `${countPhrase(n, 'user')}. ${first}`,
+      title: 'Users',
+      intro: (n, first) => userListIntro(n, first), // counts you too, as U does
       exitText: 'Exit list mode.',
       onAdjust: (peer, delta) => {
         const value = settings.setPeerListenGain(peer.nickname, settings.peerListenGain(peer.nickname) + delta * 0.05);
@@ -122,6 +123,7 @@ export class NormalMode {
       key: (entry) => entry.id,
       name: (entry) => entry.title,
       label: (entry) => itemLine(state.self, entry, state.typeLabel(entry.type)),
+      title: 'Items',
       intro: (n, first) => `${countPhrase(n, 'item')}. ${first}`,
       exitText: 'Exit item list mode.',
       onEnter: (entry) => game.teleportTo(entry, `Moved to ${itemLabel(entry, state.typeLabel(entry.type))}.`),
@@ -172,7 +174,7 @@ export class NormalMode {
       this.game.say('Help unavailable.');
       return;
     }
-    this.game.pushMode(new HelpMode(this.game, lines));
+    this.game.pushMode(new HelpMode(this.game, lines, 'Help'));
   }
 
   #readHistory(op) {

@@ -34,10 +34,25 @@ export function countPhrase(n, singular, plural = `${singular}s`) {
   return `${n} ${n === 1 ? singular : plural}`;
 }
 
+/** How many users are on the grid, you included: "{n} user(s)" (U and Shift+L say the same). */
+export function userCount(otherCount) {
+  return countPhrase(otherCount + 1, 'user');
+}
+
 /** "{n} user(s): {names}" with own nickname first (key U). */
 export function usersLine(selfNickname, otherNicknames) {
-  const names = [selfNickname, ...otherNicknames];
-  return `${countPhrase(names.length, 'user')}: ${names.join(', ')}`;
+  return `${userCount(otherNicknames.length)}: ${[selfNickname, ...otherNicknames].join(', ')}`;
+}
+
+/** The user list's opening line (Shift+L), counting as U does: "{n} users, {m} other(s). {first}". */
+export function userListIntro(otherCount, firstEntry) {
+  return `${userCount(otherCount)}, ${countPhrase(otherCount, 'other')}. ${firstEntry}`;
+}
+
+/** After "Grid focused.": "You are at {x}, {y}." and what is open ("Add item: dice."), if anything. */
+export function focusLine(self, openMode) {
+  const where = `You are at ${coordinates(self)}.`;
+  return openMode ? `${where} ${openMode}` : where;
 }
 
 /** "{nickname}, {distance phrase}, {x}, {y}" (key L). */

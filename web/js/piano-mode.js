@@ -41,6 +41,11 @@ export class PianoMode {
     this.game.canvas?.addEventListener('blur', this.onBlur);
   }
 
+  /** What is open, for the focus announcement. */
+  describe() {
+    return `Playing ${this.item ? this.item.title : 'piano'}.`;
+  }
+
   leave() {
     this.game.canvas?.removeEventListener('blur', this.onBlur);
     this.#releaseKeys();
@@ -188,7 +193,7 @@ export class PianoMode {
       return;
     }
     this.#releaseKeys();
-    this.game.pushMode(new HelpMode(this.game, lines));
+    this.game.pushMode(new HelpMode(this.game, lines, 'Piano help'));
   }
 
   /** The piano item changed: follow its octave. */

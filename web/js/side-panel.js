@@ -1,7 +1,8 @@
 // The visible summary beside the grid for sighted players (position, users and the
 // nearest items with their squares) and the visible editor line while typing a
-// nickname or chat message.
+// nickname or chat message (shown large over the grid, in the grid overlay).
 import { coordinates, distancePhrase } from './phrases.js';
+import { itemLetter } from './marker-layout.js';
 
 export class SidePanel {
   constructor(doc) {
@@ -38,6 +39,7 @@ export class SidePanel {
       const swatch = document.createElement('span');
       swatch.className = 'swatch item';
       swatch.setAttribute('aria-hidden', 'true');
+      swatch.textContent = itemLetter(state.itemLetters, entry.type); // the letter drawn on the grid
       const text = document.createElement('span');
       text.textContent = `${entry.title} (${state.typeLabel(entry.type)}), ${coordinates(entry)}, ${distancePhrase(state.self, entry)}`;
       li.append(swatch, text);
@@ -76,6 +78,8 @@ export class SidePanel {
       after.className = 'selected';
     }
     this.editor.replaceChildren(label, before, cursor, after);
+    // A line longer than the box shows the part around the cursor.
+    this.editor.scrollTop = Math.max(0, cursor.offsetTop - this.editor.clientHeight / 2);
   }
 
   reset() {

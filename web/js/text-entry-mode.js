@@ -24,6 +24,11 @@ export class TextEntryMode {
     this.game.ui.showEditor(null);
   }
 
+  /** What is open, for the focus announcement: "{label}: {text}". */
+  describe() {
+    return `${this.options.label}: ${this.editor.text}`;
+  }
+
   #show() {
     this.game.ui.showEditor({ label: this.options.label, text: this.editor.text, cursor: this.editor.cursor, selected: this.editor.allSelected });
   }

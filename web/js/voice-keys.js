@@ -5,6 +5,7 @@ import { MicGainMode } from './mic-gain-mode.js';
 import { effectMenu } from './effect-menu-mode.js';
 import { DEFAULT_EFFECT_VALUE, EFFECT_LABELS } from './audio-effects.js';
 import { formatGain } from './phrases.js';
+import { MIC_PROBLEMS } from './mic-errors.js';
 
 const NO_VOICE_SEND = 'Voice send is disabled for this account.';
 
@@ -39,7 +40,7 @@ export const voiceCommands = {
     if (!sound) return;
     if (!sound.mic.hasDevice) {
       game.audio.tone('cancel');
-      game.say('No audio input device found. Open Audio setup or connect a microphone.');
+      game.say(sound.mic.problem || MIC_PROBLEMS.missing); // the reason it did not open, when known
       return;
     }
     if (sound.calibrating) return;

@@ -129,9 +129,14 @@ const handlers = {
   },
 };
 
-/** Apply one validated packet; types with no part-1 behaviour are logged and ignored. */
+/**
+ * Apply one validated packet to the world. Returns false for types the world leaves to
+ * others (the sound world takes item sounds, piano notes and signals' audio side); the
+ * game reports a type nobody took.
+ */
 export function applyWorldPacket(game, packet) {
   const handler = handlers[packet.type];
-  if (handler) handler(game, packet);
-  else console.debug(`chgrid: ${packet.type} is not handled in this version`);
+  if (!handler) return false;
+  handler(game, packet);
+  return true;
 }

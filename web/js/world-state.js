@@ -3,6 +3,7 @@
 // small pure operations; nothing here announces or draws.
 import { clampToGrid } from './movement.js';
 import { euclidean } from './phrases.js';
+import { typeLetters } from './marker-layout.js';
 
 export class WorldState {
   constructor() {
@@ -18,6 +19,7 @@ export class WorldState {
     this.movementTickMs = 200;
     this.movementMaxStepsPerTick = 1;
     this.itemTypeLabels = new Map();
+    this.itemLetters = new Map(); // item type → the letter drawn on its markers
     this.itemTypeOrder = [];
     this.uiDefinitions = null;
     this.adminActions = [];
@@ -47,6 +49,9 @@ export class WorldState {
     this.uiDefinitions = ui || null;
     this.itemTypeOrder = ui?.itemTypeOrder || [];
     this.itemTypeLabels = new Map((ui?.itemTypes || []).map((t) => [t.type, t.label || t.type]));
+    // letters in the add menu's order, so the first type keeps its initial
+    const order = [...this.itemTypeOrder, ...this.itemTypeLabels.keys()].filter((t, i, all) => all.indexOf(t) === i);
+    this.itemLetters = typeLetters(order.map((type) => ({ type, label: this.itemTypeLabels.get(type) || type })));
     this.adminActions = ui?.adminMenu?.actions || this.adminActions;
     if (welcome.auth?.permissions) this.permissions = welcome.auth.permissions;
     if (welcome.auth?.role) this.role = welcome.auth.role;
