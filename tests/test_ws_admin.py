@@ -1,6 +1,13 @@
-"""Roles, permissions and admin packets over real websockets (permissions.md)."""
+"""Roles, permissions and admin packets over real websockets (permissions.md).
+
+Every world starts from one data folder in which the command line created the admin
+(``admin_data``, made once per module and copied: the command takes longer than the
+copy). Tests that change roles, permissions or bans get a fresh world each (``world``);
+those that only read or are refused share one (``quiet_world``).
+"""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -19,27 +26,49 @@ def admin_cli(server: ServerProcess, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.fixture
-def world(tmp_path):
-    """A server with an admin (root) created through the CLI, plus two users."""
-    server = ServerProcess(tmp_path / "data")
-    server.data_dir.mkdir(parents=True)
-    done = admin_cli(server, "create", "--username", "root", "--password", "rootpass123")
+@pytest.fixture(scope="module")
+def admin_data(tmp_path_factory):
+    """A data folder holding only the admin (root) that ``chgrid admin create`` made."""
+    template = ServerProcess(tmp_path_factory.mktemp("admin") / "data")
+    template.data_dir.mkdir(parents=True)
+    done = admin_cli(template, "create", "--username", "root", "--password", "rootpass123")
     assert done.returncode == 0, done.stderr + done.stdout
-    server.start()
+    return template.data_dir
+
+
+def start_world(admin_data, data_dir):
+    """A server on a copy of ``admin_data``, root logged in, alice and bob registered."""
+    shutil.copytree(admin_data, data_dir)
+    server = ServerProcess(data_dir).start()
     admin, admin_auth, _ = login(server, "root", "rootpass123")
     alice, alice_auth, _ = register(server, "alice")
     bob, _, _ = register(server, "bob")
-    yield server, admin, alice, bob, admin_auth, alice_auth
-    server.stop()
+    return server, admin, alice, bob, admin_auth, alice_auth
+
+
+@pytest.fixture
+def world(tmp_path, admin_data):
+    """A fresh world, for a test that changes roles, permissions or bans."""
+    world = start_world(admin_data, tmp_path / "data")
+    yield world
+    world[0].stop()
+
+
+@pytest.fixture(scope="module")
+def quiet_world(tmp_path_factory, admin_data):
+    """One world for the tests that change nothing (lists, refusals): the same users and
+    roles for each of them, and the same connections."""
+    world = start_world(admin_data, tmp_path_factory.mktemp("quiet") / "data")
+    yield world
+    world[0].stop()
 
 
 def result_of(client, action):
     return client.expect("admin_action_result", action=action)
 
 
-def test_admin_gets_menu_and_lists(world):
-    server, admin, alice, bob, admin_auth, _ = world
+def test_admin_gets_menu_and_lists(quiet_world):
+    server, admin, alice, bob, admin_auth, _ = quiet_world
     assert [a["id"] for a in admin_auth["adminMenuActions"]] == ["manage_roles", "change_user_role", "ban_user", "unban_user"]
     admin.send({"type": "admin_roles_list"})
     roles = admin.expect("admin_roles_list")
@@ -67,8 +96,8 @@ def test_admin_gets_menu_and_lists(world):
         ({"type": "admin_user_unban", "username": "bob"}, "user_unban"),
     ],
 )
-def test_every_admin_packet_denied_to_users(world, packet, action):
-    _, _, alice, bob, _, _ = world
+def test_every_admin_packet_denied_to_users(quiet_world, packet, action):
+    _, _, alice, bob, _, _ = quiet_world
     alice.send(packet)
     assert alice.expect("admin_action_result") == {"type": "admin_action_result", "ok": False, "action": action,
                                                    "message": "Not authorized."}
@@ -108,8 +137,8 @@ def test_role_lifecycle_with_live_pushes(world):
     assert result_of(admin, "role_update_permissions")["message"] == "Admin role permissions are locked on."
 
 
-def test_last_admin_protected(world):
-    _, admin, _, _, _, _ = world
+def test_last_admin_protected(quiet_world):
+    _, admin, _, _, _, _ = quiet_world
     admin.send({"type": "admin_user_set_role", "username": "root", "role": "user"})
     assert result_of(admin, "user_set_role")["message"] == "Cannot change role for the last active admin."
     admin.send({"type": "admin_user_ban", "username": "root"})
@@ -143,23 +172,32 @@ def test_ban_closes_refuses_and_unban_restores(world):
 
 
 def test_cli_changes_reach_connected_users(world):
+    # The server notices the command line's changes by polling its event table (every
+    # 2 s, in the server); the waits below end at the pushes themselves.
     server, admin, alice, bob, _, _ = world
     # An account created from the command line changes nobody's permissions: no push.
     done = admin_cli(server, "create", "--username", "carl", "--password", "carlpass123", "--role", "user")
     assert done.returncode == 0, done.stderr + done.stdout
     alice.expect("chat_message", message="bob has logged in.")
-    alice.nothing(3.0)
+    since_carl = len(alice.received)
     done = admin_cli(server, "set-role", "bob", "editor")
     assert done.returncode == 0, done.stderr
-    push = bob.expect("auth_permissions", timeout=15)
+    push = bob.expect("auth_permissions", timeout=15)  # the first push bob gets
     assert push["role"] == "editor" and "item.edit.any" in push["permissions"]
     done = admin_cli(server, "ban", "bob")
     assert done.returncode == 0
-    assert bob.expect("auth_result", timeout=15)["message"] == "Account is disabled."
+    # Checked while the server's next poll comes round: the ban is already stored.
     listing = admin_cli(server, "users")
     assert "bob" in listing.stdout and "disabled" in listing.stdout
     bad = admin_cli(server, "set-role", "nobody", "user")
     assert bad.returncode != 0 and "User not found." in (bad.stdout + bad.stderr)
+    assert bob.expect("auth_result", timeout=15)["message"] == "Account is disabled."
+    # The ban came with a later poll than carl's creation, and a pong leaves after
+    # whatever the server queued for alice before: had carl's creation pushed anything to
+    # her, it would be here.
+    alice.send({"type": "ping", "clientSentAt": 1})
+    alice.expect("pong")
+    assert [p for p in alice.received[since_carl:] if p["type"].startswith("auth_")] == []
 
 
 def test_no_escalation_beyond_own_permissions(world):

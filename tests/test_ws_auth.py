@@ -1,43 +1,38 @@
-"""Authentication over real websockets against a real server (auth.md, protocol.md §3)."""
+"""Authentication over real websockets against a real server (auth.md, protocol.md §3).
+
+Most tests share one server (``shared_server``): each registers usernames of its own and
+comes from an address of its own, so the per-address rate limits start fresh for it.
+The health count test and the rehash test (which restarts) have servers of their own.
+"""
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 
 import pytest
 
-from tests.support import Client, ConnectionClosed, login, register
+from tests.support import Client, ConnectionClosed, http_get, login, register, unique
 
 POLICY = {"usernameMinLength": 2, "usernameMaxLength": 32, "passwordMinLength": 8, "passwordMaxLength": 32}
 LOGIN_FAILED = "We couldn't log you in. Check your details and try again."
 RESUME_FAILED = "We couldn't restore your session. Please log in again."
 
 
-def http_get(server, path, headers=None):
-    req = urllib.request.Request(server.http_url + path, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return resp.status, dict(resp.headers), resp.read().decode()
-    except urllib.error.HTTPError as err:
-        return err.code, dict(err.headers), err.read().decode()
-
-
-def test_fresh_connect_gets_auth_required(server):
-    client = Client(server.ws_url)
+def test_fresh_connect_gets_auth_required(shared_server):
+    client = Client(shared_server.ws_url)
     packet = client.expect("auth_required")
     assert packet == {"type": "auth_required", "message": "Authentication required.", "authPolicy": POLICY}
 
 
-def test_register_login_and_exact_success_fields(server):
-    client, result, welcome = register(server, "  Maria_K ")
-    assert result["username"] == "maria_k" and result["role"] == "user" and result["nickname"] == "maria_k"
+def test_register_login_and_exact_success_fields(shared_server):
+    server, name = shared_server, unique("maria_k")
+    client, result, welcome = register(server, f"  {name.capitalize()} ")
+    assert result["username"] == name and result["role"] == "user" and result["nickname"] == name
     assert result["permissions"] == sorted(result["permissions"])
     assert "chat.send" in result["permissions"] and result["adminMenuActions"] == []
     assert len(result["sessionToken"]) == 64 and result["authPolicy"] == POLICY
-    assert welcome["auth"]["username"] == "maria_k" and welcome["player"]["nickname"] == "maria_k"
+    assert welcome["auth"]["username"] == name and welcome["player"]["nickname"] == name
     client.close()
-    client2, result2, _ = login(server, "MARIA_K")
+    client2, result2, _ = login(server, name.upper())
     assert result2["sessionToken"] != result["sessionToken"]
 
 
@@ -49,41 +44,46 @@ def test_register_login_and_exact_success_fields(server):
         ("okname", "short", "Password must be between 8 and 32 characters."),
     ],
 )
-def test_register_specific_failures(server, username, password, message):
-    client = Client(server.ws_url)
+def test_register_specific_failures(shared_server, username, password, message):
+    client = Client(shared_server.ws_url)
     client.expect("auth_required")
     client.send({"type": "auth_register", "username": username, "password": password})
     assert client.expect("auth_result") == {"type": "auth_result", "ok": False, "message": message, "authPolicy": POLICY}
 
 
-def test_duplicate_username_and_email(server):
-    c = Client(server.ws_url)
+def test_duplicate_username_and_email(shared_server):
+    taken, mailbox = unique("taken"), unique("a")
+    c = Client(shared_server.ws_url)
     c.expect("auth_required")
-    c.send({"type": "auth_register", "username": "taken", "password": "password123", "email": "A@Example.org"})
+    c.send({"type": "auth_register", "username": taken, "password": "password123",
+            "email": f"{mailbox.upper()}@Example.org"})
     assert c.expect("auth_result")["ok"]
     for packet, message in [
-        ({"username": "TAKEN", "password": "password123"}, "Username is already taken."),
-        ({"username": "other", "password": "password123", "email": " a@example.org "}, "Email is already in use."),
+        ({"username": taken.upper(), "password": "password123"}, "Username is already taken."),
+        ({"username": unique("other"), "password": "password123", "email": f" {mailbox}@example.org "},
+         "Email is already in use."),
     ]:
-        d = Client(server.ws_url)
+        d = Client(shared_server.ws_url)
         d.expect("auth_required")
         d.send({"type": "auth_register", **packet})
         assert d.expect("auth_result")["message"] == message
 
 
-def test_login_failures_are_generic(server):
-    register(server, "alice")
-    for username, password in [("alice", "wrongpassword"), ("nobody", "password123")]:
-        c = Client(server.ws_url)
+def test_login_failures_are_generic(shared_server):
+    alice = unique("alice")
+    register(shared_server, alice)
+    for username, password in [(alice, "wrongpassword"), (unique("nobody"), "password123")]:
+        c = Client(shared_server.ws_url)
         c.expect("auth_required")
         c.send({"type": "auth_login", "username": username, "password": password})
         assert c.expect("auth_result") == {"type": "auth_result", "ok": False, "message": LOGIN_FAILED, "authPolicy": POLICY}
-        c.send({"type": "auth_login", "username": "alice", "password": "password123"})
+        c.send({"type": "auth_login", "username": alice, "password": "password123"})
         assert c.expect("auth_result")["ok"] is True  # the connection stays usable
 
 
-def test_resume_packet_and_cookie_handshake(server):
-    first, result, welcome = register(server, "bob")
+def test_resume_packet_and_cookie_handshake(shared_server):
+    server = shared_server
+    first, result, welcome = register(server, unique("bob"))
     token = result["sessionToken"]
     first.close()
     c = Client(server.ws_url)
@@ -102,8 +102,9 @@ def test_resume_packet_and_cookie_handshake(server):
     assert bad.next()["type"] == "auth_required"
 
 
-def test_logout_revokes_token_and_closes(server):
-    c, result, _ = register(server, "carol")
+def test_logout_revokes_token_and_closes(shared_server):
+    server = shared_server
+    c, result, _ = register(server, unique("carol"))
     c.send({"type": "auth_logout"})
     assert c.expect("auth_result") == {"type": "auth_result", "ok": True, "message": "Logged out.", "authPolicy": POLICY}
     with pytest.raises(ConnectionClosed) as closed:
@@ -113,34 +114,36 @@ def test_logout_revokes_token_and_closes(server):
     assert again.next()["message"] == RESUME_FAILED
 
 
-def test_already_authenticated_and_auth_gate(server):
-    c = Client(server.ws_url)
+def test_already_authenticated_and_auth_gate(shared_server):
+    dave = unique("dave")
+    c = Client(shared_server.ws_url)
     c.expect("auth_required")
     c.send({"type": "chat_message", "message": "hi"})
     assert c.expect("auth_result") == {"type": "auth_result", "ok": False,
                                        "message": "Authenticate before sending gameplay actions."}
-    c.send({"type": "auth_register", "username": "dave", "password": "password123"})
+    c.send({"type": "auth_register", "username": dave, "password": "password123"})
     c.expect("welcome")
-    c.send({"type": "auth_login", "username": "dave", "password": "password123"})
+    c.send({"type": "auth_login", "username": dave, "password": "password123"})
     assert c.expect("auth_result")["message"] == "Already authenticated."
 
 
-def test_rate_limit_per_identity(server):
-    register(server, "erin")
-    c = Client(server.ws_url)
+def test_rate_limit_per_identity(shared_server):
+    erin = unique("erin")
+    register(shared_server, erin)
+    c = Client(shared_server.ws_url)
     c.expect("auth_required")
     for _ in range(8):
-        c.send({"type": "auth_login", "username": "erin", "password": "wrongpass1"})
+        c.send({"type": "auth_login", "username": erin, "password": "wrongpass1"})
         assert c.expect("auth_result")["message"] == LOGIN_FAILED
-    c.send({"type": "auth_login", "username": "erin", "password": "password123"})
+    c.send({"type": "auth_login", "username": erin, "password": "password123"})
     assert c.expect("auth_result")["message"] == "Too many authentication attempts. Try again shortly."
-    c.send({"type": "auth_login", "username": "someone_else", "password": "password123"})
+    c.send({"type": "auth_login", "username": unique("someone_else"), "password": "password123"})
     assert c.expect("auth_result")["message"] == LOGIN_FAILED
 
 
-def test_bad_input_gets_protocol_error_and_server_keeps_serving(server):
-    c, _, _ = register(server, "frank")
-    bystander, _, _ = register(server, "grace")
+def test_bad_input_gets_protocol_error_and_server_keeps_serving(shared_server):
+    c, _, _ = register(shared_server, unique("frank"))
+    bystander, _, _ = register(shared_server, unique("grace"))
     for frame, needle in [
         ("not json", None),
         (json.dumps({"type": "no_such_packet"}), "no_such_packet"),
@@ -171,8 +174,9 @@ def test_bad_input_gets_protocol_error_and_server_keeps_serving(server):
     assert bystander.expect("pong")["clientSentAt"] == 7
 
 
-def test_cookie_endpoints(server):
-    _, result, _ = register(server, "henry")
+def test_cookie_endpoints(shared_server):
+    server = shared_server
+    _, result, _ = register(server, unique("henry"))
     token = result["sessionToken"]
     hdr = {"X-Chgrid-Auth-Client": "1"}
     assert http_get(server, "/auth/session/set")[0::2] == (400, "missing client header")
@@ -194,6 +198,7 @@ def test_cookie_endpoints(server):
 
 
 def test_static_client_and_healthz(server):
+    # A server of its own: it counts everyone online, so it must be the only test on it.
     status, headers, body = http_get(server, "/")
     assert status == 200 and "<html" in body.lower()
     health = server.health()
@@ -202,12 +207,9 @@ def test_static_client_and_healthz(server):
     assert server.health()["connectedUsers"] == 1
 
 
-def test_websocket_on_other_paths_and_any_origin(server):
-    import websocket
-
-    ws = websocket.create_connection(f"ws://127.0.0.1:{server.port}/chgrid/ws", origin="https://elsewhere.example", timeout=10)
-    assert json.loads(ws.recv())["type"] == "auth_required"
-    ws.close()
+def test_websocket_on_other_paths_and_any_origin(shared_server):
+    ws = Client(f"ws://127.0.0.1:{shared_server.port}/chgrid/ws", origin="https://elsewhere.example")
+    assert ws.next()["type"] == "auth_required"
 
 
 def test_password_rehashed_on_login_when_cost_rises(tmp_path):

@@ -1,39 +1,22 @@
 """Per-user flood control over real sockets: a chat or item flood reaches the others only
-up to the burst, and the sender is told once (chat) or per request (item actions)."""
+up to the burst, and the sender is told once (chat) or per request (item actions).
+Both share one server (``shared_server``): the buckets are per user, the users new."""
 from __future__ import annotations
-
-import pytest
 
 from chgrid.settings import LimitsSettings
 from chgrid.world.flood import ACTIONS_LIMITED, CHAT_LIMITED
-from tests.support import ServerProcess, register
+from tests.support import register, settle, unique
 
 LIMITS = LimitsSettings()
 FLOOD = 200
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    srv = ServerProcess(tmp_path_factory.mktemp("flood") / "data")
-    srv.start()
-    yield srv
-    srv.stop()
-
-
-def barrier(client) -> None:
-    """Wait until the room has handled everything ``client`` sent (one connection's
-    packets reach the room in order): a blank nickname is answered at once (refused,
-    or refused by the action limit) and changes nothing."""
-    client.send({"type": "update_nickname", "nickname": "   "})
-    client.expect("nickname_result", accepted=False)
-
-
-def test_chat_flood_reaches_others_only_up_to_the_burst(server):
-    sender, _, welcome = register(server, "flooder")
-    listener, _, _ = register(server, "listener")
+def test_chat_flood_reaches_others_only_up_to_the_burst(shared_server):
+    sender, _, welcome = register(shared_server, unique("flooder"))
+    listener, _, _ = register(shared_server, unique("listener"))
     for i in range(FLOOD):
         sender.send({"type": "chat_message", "message": f"flood {i}"})
-    barrier(sender)
+    settle(sender)  # the room has handled the whole flood
     listener.send({"type": "chat_message", "message": "end marker"})
     listener.expect("chat_message", message="end marker")
     heard = [p for p in listener.received
@@ -42,16 +25,14 @@ def test_chat_flood_reaches_others_only_up_to_the_burst(server):
     notices = [p for p in sender.received if p["type"] == "chat_message" and p["message"] == CHAT_LIMITED]
     assert len(notices) == 1 and notices[0]["system"] is True
     assert CHAT_LIMITED not in [p.get("message") for p in listener.received]
-    sender.close()
-    listener.close()
 
 
-def test_item_flood_is_refused_to_the_sender(server):
-    sender, _, _ = register(server, "itemflood")
-    listener, _, _ = register(server, "itemwatch")
+def test_item_flood_is_refused_to_the_sender(shared_server):
+    sender, _, _ = register(shared_server, unique("itemflood"))
+    listener, _, _ = register(shared_server, unique("itemwatch"))
     for _ in range(LIMITS.actions_burst + 20):
         sender.send({"type": "item_add", "itemType": "dice"})
-    barrier(sender)
+    settle(sender)  # the room has handled every request
     results = [p for p in sender.received if p["type"] == "item_action_result"]
     assert len(results) == LIMITS.actions_burst + 20
     placed = [r for r in results if r["ok"]]
@@ -62,5 +43,3 @@ def test_item_flood_is_refused_to_the_sender(server):
     listener.send({"type": "chat_message", "message": "end marker"})
     listener.expect("chat_message", message="end marker")
     assert len([p for p in listener.received if p["type"] == "item_upsert"]) == len(placed)
-    sender.close()
-    listener.close()

@@ -5,13 +5,16 @@ levels or was megabytes long used to pass inbound validation and then fail (or b
 relayed whole) in the room: a traceback per packet and no reply to the sender.  Now the
 sender gets ``protocol_error`` naming the field, the target gets nothing, and the limits'
 edge cases (a 64-level frame, an sdp of exactly 64 KiB) are still relayed.
+
+Both tests share one server (``shared_server``, unique names); each checks that the
+module's server log has no traceback, so neither may cause one for the other.
 """
 from __future__ import annotations
 
 import json
 
 from chgrid.protocol.inbound import MAX_RELAYED_OBJECT_BYTES
-from tests.support import register
+from tests.support import register, settle, unique
 
 
 def _full_log(server) -> str:
@@ -30,13 +33,15 @@ def _signal(target: str, sdp_text: str, field: str = "sdp") -> str:
 
 
 def _pair(server):
-    a, _, wa = register(server, "anna")
-    b, _, wb = register(server, "ben")
-    a.expect("chat_message", message="ben has logged in.")
+    a, _, wa = register(server, unique("anna"))
+    ben = unique("ben")
+    b, _, wb = register(server, ben)
+    a.expect("chat_message", message=f"{ben} has logged in.")
     return a, wa, b, wb
 
 
-def test_bad_signals_get_protocol_error_and_reach_nobody(server):
+def test_bad_signals_get_protocol_error_and_reach_nobody(shared_server):
+    server = shared_server
     a, wa, b, wb = _pair(server)
     target = wb["id"]
     bad = [
@@ -63,19 +68,19 @@ def test_bad_signals_get_protocol_error_and_reach_nobody(server):
     deepest = _nested_sdp(63)
     a.send(_signal(target, deepest))
     relayed = b.next()
-    assert relayed == {"type": "signal", "senderId": wa["id"], "senderNickname": "anna",
+    assert relayed == {"type": "signal", "senderId": wa["id"], "senderNickname": wa["player"]["nickname"],
                        "x": wa["player"]["x"], "y": wa["player"]["y"], "sdp": json.loads(deepest)}
     filler = MAX_RELAYED_OBJECT_BYTES - len('{"type":"offer","sdp":""}')
     largest = {"type": "offer", "sdp": "é" * (filler // 2) + "a" * (filler % 2)}
     a.send({"type": "signal", "targetId": target, "sdp": largest})
     assert b.next()["sdp"] == largest
-    b.nothing()
-    a.nothing()
+    assert settle(a) == [] and settle(b) == []
     log = _full_log(server)
     assert "Traceback" not in log and " ERROR " not in log
 
 
-def test_non_finite_and_deep_frames_of_other_types(server):
+def test_non_finite_and_deep_frames_of_other_types(shared_server):
+    server = shared_server
     a, wa, b, wb = _pair(server)
     a.send('{"type":"ping","clientSentAt":1e999}')
     assert a.expect("protocol_error") == {"type": "protocol_error", "packetType": "ping",

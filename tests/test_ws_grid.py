@@ -1,11 +1,14 @@
-"""The grid over real websockets: presence, movement, chat, signalling, persistence."""
+"""The grid over real websockets: presence, movement, chat, signalling, persistence.
+
+Movement, nicknames and signalling share one server (``shared_server``, unique names).
+Presence between three has a server of its own (its first user must find nobody
+online), as have the tests that restart, configure or stop a server.
+"""
 from __future__ import annotations
 
 import socket
-import time
 
-
-from tests.support import Client, ServerProcess, register
+from tests.support import Client, ServerProcess, register, settle, unique
 
 
 def test_connect_order_and_presence_between_three(server):
@@ -27,28 +30,30 @@ def test_connect_order_and_presence_between_three(server):
         assert client.next()["message"] == "cleo has logged out."
 
 
-def test_reference_client_start_sequence(server):
+def test_reference_client_start_sequence(shared_server):
     """ping -1, zero move, same nickname: pong, echo to all, accepted without broadcast."""
-    a, _, wa = register(server, "anna")
-    b, _, wb = register(server, "ben")
+    ben = unique("ben")
+    a, _, wa = register(shared_server, unique("anna"))
+    b, _, wb = register(shared_server, ben)
     a.expect("chat_message")
     b.send({"type": "ping", "clientSentAt": -1})
     b.send({"type": "update_position", "x": wb["player"]["x"], "y": wb["player"]["y"]})
-    b.send({"type": "update_nickname", "nickname": "ben"})
+    b.send({"type": "update_nickname", "nickname": ben})
     assert b.next() == {"type": "pong", "clientSentAt": -1}
     assert b.next() == {"type": "update_position", "id": wb["id"], "x": wb["player"]["x"], "y": wb["player"]["y"]}
-    assert b.next() == {"type": "nickname_result", "accepted": True, "requestedNickname": "ben", "effectiveNickname": "ben"}
+    assert b.next() == {"type": "nickname_result", "accepted": True, "requestedNickname": ben, "effectiveNickname": ben}
     assert a.next()["type"] == "update_position"
-    a.nothing()
+    assert settle(a) == []  # no nickname broadcast
 
 
-def test_moves_accepted_and_rejected(server):
-    a, _, wa = register(server, "anna")
-    b, _, _ = register(server, "ben")
+def test_moves_accepted_and_rejected(shared_server):
+    # The first step after joining needs no wait: a new connection starts with a fresh
+    # movement window (world.md §3).
+    a, _, wa = register(shared_server, unique("anna"))
+    b, _, _ = register(shared_server, unique("ben"))
     a.expect("chat_message")
     x, y = wa["player"]["x"], wa["player"]["y"]
     nx = x + 1 if x < 40 else x - 1
-    time.sleep(0.21)
     a.send({"type": "update_position", "x": nx, "y": y})
     assert a.expect("update_position") == {"type": "update_position", "id": wa["id"], "x": nx, "y": y}
     assert b.expect("update_position") == {"type": "update_position", "id": wa["id"], "x": nx, "y": y}
@@ -56,24 +61,25 @@ def test_moves_accepted_and_rejected(server):
     assert a.expect("update_position") == {"type": "update_position", "id": wa["id"], "x": nx, "y": y}
     a.send({"type": "update_position", "x": -1, "y": 0})
     assert a.expect("update_position")["x"] == nx
-    b.nothing()
+    assert settle(b) == []  # the refused moves reached nobody else
 
 
-def test_teleport_nickname_chat_and_signal(server):
-    a, _, wa = register(server, "anna")
-    b, _, wb = register(server, "ben")
+def test_teleport_nickname_chat_and_signal(shared_server):
+    anna, ben = unique("anna"), unique("ben")
+    a, _, wa = register(shared_server, anna)
+    b, _, wb = register(shared_server, ben)
     a.expect("chat_message")
     a.send({"type": "teleport_complete", "x": 20, "y": 21})
     assert a.expect("update_position")["x"] == 20
     assert b.expect("update_position") == {"type": "update_position", "id": wa["id"], "x": 20, "y": 21}
     assert b.next() == {"type": "teleport_complete", "id": wa["id"], "x": 20, "y": 21}
-    a.send({"type": "update_nickname", "nickname": "BEN"})
+    a.send({"type": "update_nickname", "nickname": ben.upper()})
     assert a.expect("nickname_result")["reason"] == "Nickname already in use."
     a.send({"type": "update_nickname", "nickname": "Annie"})
     a.expect("nickname_result", accepted=True)
     assert a.expect("chat_message")["message"] == "You are now known as Annie."
     assert b.expect("update_nickname") == {"type": "update_nickname", "id": wa["id"], "nickname": "Annie"}
-    assert b.next()["message"] == "anna is now known as Annie."
+    assert b.next()["message"] == f"{anna} is now known as Annie."
     a.send({"type": "chat_message", "message": "/me waves"})
     for client in (a, b):
         msg = client.expect("chat_message")
@@ -82,7 +88,8 @@ def test_teleport_nickname_chat_and_signal(server):
     assert b.expect("signal") == {"type": "signal", "senderId": wa["id"], "senderNickname": "Annie", "x": 20, "y": 21,
                                   "sdp": {"type": "offer", "sdp": "v=0"}}
     a.send({"type": "signal", "targetId": "nobody", "ice": {"candidate": "x"}})
-    b.nothing()
+    assert settle(a) == []  # the room has handled the signal: nothing back to the sender...
+    assert settle(b) == []  # ...and nothing to anyone else
 
 
 def test_position_and_nickname_survive_restart(tmp_path):
@@ -93,10 +100,11 @@ def test_position_and_nickname_survive_restart(tmp_path):
         a.expect("update_position")
         a.send({"type": "update_nickname", "nickname": "Maria"})
         a.expect("nickname_result")
-        time.sleep(0.2)
-        a.send({"type": "update_position", "x": 8, "y": 33})  # throttled save...
+        # A step right after the teleport: the teleport was saved at once, so this
+        # walking position falls in the throttle interval and is not saved now...
+        a.send({"type": "update_position", "x": 8, "y": 33})
         a.expect("update_position")
-        assert server.stop() == 0  # ...but flushed on shutdown
+        assert server.stop() == 0  # ...but is flushed on shutdown
         server.start()
         again = Client(server.ws_url, cookie=result["sessionToken"])
         auth = again.expect("auth_result")

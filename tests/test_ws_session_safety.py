@@ -2,20 +2,19 @@
 
 Cookie resumes against a real server over real sockets: the login cookie is honoured only
 for requests without an ``Origin`` or from the server's own (or an allowed) origin, and
-a cookie resume never hands out the token. The timing part drives the real auth flow with
-a real AccountActor and PasswordHasher and counts the password verifications.
+a cookie resume never hands out the token. These share one server (``shared_server``,
+unique usernames); the allowed-origin test configures a server of its own. The timing
+part drives the real auth flow with a real AccountActor and PasswordHasher and counts
+the password verifications.
 """
 from __future__ import annotations
 
 import random
 import threading
-import urllib.error
-import urllib.request
 import uuid
 
 import pykka
 import pytest
-import websocket
 
 from chgrid.auth.passwords import PasswordHasher, hash_password, parse_hash
 from chgrid.auth.policy import AuthPolicy
@@ -25,37 +24,20 @@ from chgrid.timing import FakeClock
 from chgrid.web import auth_flow
 from chgrid.web.context import ServerContext
 from chgrid.web.origins import normalise_origin, origin_trusted
-from tests.support import Client, ServerProcess, free_port, register
+from tests.support import Client, ServerProcess, free_port, http_get, register, unique
 
 LOGIN_FAILED = "We couldn't log you in. Check your details and try again."
 COOKIE_CLIENT = {"X-Chgrid-Auth-Client": "1"}
 
 
-class OriginClient(Client):
+def OriginClient(url: str, origin: str | None, cookie: str | None = None) -> Client:
     """A ``Client`` whose handshake carries a chosen ``Origin`` (or none at all)."""
-
-    def __init__(self, url: str, origin: str | None, cookie: str | None = None, timeout: float = 10.0):
-        headers = [f"Cookie: chgrid_session_token={cookie}"] if cookie else None
-        self.ws = websocket.create_connection(
-            url, timeout=timeout, header=headers, origin=origin, suppress_origin=origin is None
-        )
-        self.timeout = timeout
-        self.received: list[dict] = []
-        self.closed_code = None
+    return Client(url, cookie=cookie, origin=origin, suppress_origin=origin is None)
 
 
 def foreign_origin(server) -> str:
     other = server.port + 1 if server.port < 65535 else server.port - 1
     return f"http://127.0.0.1:{other}"
-
-
-def http_get(server, path, headers):
-    req = urllib.request.Request(server.http_url + path, headers=headers)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return resp.status, dict(resp.headers), resp.read().decode()
-    except urllib.error.HTTPError as err:
-        return err.code, dict(err.headers), err.read().decode()
 
 
 def token_of(server, username):
@@ -67,34 +49,40 @@ def token_of(server, username):
 # --- cookie resume over the websocket ------------------------------------------------
 
 @pytest.mark.parametrize("same_origin", [False, True], ids=["no-origin", "same-origin"])
-def test_cookie_resume_is_in_but_gets_no_token(server, same_origin):
-    token = token_of(server, "alice")
+def test_cookie_resume_is_in_but_gets_no_token(shared_server, same_origin):
+    server, alice = shared_server, unique("alice")
+    token = token_of(server, alice)
     origin = f"http://127.0.0.1:{server.port}" if same_origin else None
     client = OriginClient(server.ws_url, origin, cookie=token)
     result = client.next()
     assert result["type"] == "auth_result" and result["ok"] is True, result
-    assert result["username"] == "alice" and "sessionToken" not in result
+    assert result["username"] == alice and "sessionToken" not in result
     assert client.next()["type"] == "welcome"
 
 
-def test_cookie_from_a_foreign_origin_is_ignored(server):
-    token = token_of(server, "bob")
+def test_cookie_from_a_foreign_origin_is_ignored(shared_server):
+    server, bob = shared_server, unique("bob")
+    token = token_of(server, bob)
     client = OriginClient(server.ws_url, foreign_origin(server), cookie=token)
     assert client.next()["type"] == "auth_required"  # a fresh connection, no resume
-    client.nothing(0.3)  # no welcome
+    # Still not logged in (no welcome on its way): gameplay is refused as before login.
+    client.send({"type": "chat_message", "message": "hi"})
+    assert client.next() == {"type": "auth_result", "ok": False,
+                             "message": "Authenticate before sending gameplay actions."}
     assert all("sessionToken" not in packet for packet in client.received)
     # The same page may still log in with a password, and then it does get a token.
-    client.send({"type": "auth_login", "username": "bob", "password": "password123"})
+    client.send({"type": "auth_login", "username": bob, "password": "password123"})
     result = client.expect("auth_result")
     assert result["ok"] is True and len(result["sessionToken"]) == 64
     assert result["sessionToken"] != token
     client.expect("welcome")
 
 
-def test_an_honoured_cookie_is_renewed_in_the_handshake_answer(server):
+def test_an_honoured_cookie_is_renewed_in_the_handshake_answer(shared_server):
+    server = shared_server
     # No token in the cookie resume, so the client cannot roll its cookie through
     # …/auth/session/set: the 101 answer renews it exactly as that endpoint would.
-    token = token_of(server, "gina")
+    token = token_of(server, unique("gina"))
     _, set_headers, _ = http_get(server, "/auth/session/set", COOKIE_CLIENT | {"Authorization": f"Bearer {token}"})
     trusted = OriginClient(server.ws_url, server.http_url, cookie=token)
     assert trusted.ws.getheaders().get("set-cookie") == set_headers["Set-Cookie"]
@@ -106,8 +94,9 @@ def test_an_honoured_cookie_is_renewed_in_the_handshake_answer(server):
     assert odd.next()["ok"] is False
 
 
-def test_explicit_token_resume_from_a_foreign_origin_still_works(server):
-    token = token_of(server, "carol")
+def test_explicit_token_resume_from_a_foreign_origin_still_works(shared_server):
+    server = shared_server
+    token = token_of(server, unique("carol"))
     client = OriginClient(server.ws_url, foreign_origin(server))
     client.expect("auth_required")
     client.send({"type": "auth_resume", "sessionToken": token})
@@ -116,8 +105,9 @@ def test_explicit_token_resume_from_a_foreign_origin_still_works(server):
     client.expect("welcome")
 
 
-def test_a_null_or_lookalike_origin_is_foreign(server):
-    token = token_of(server, "dora")
+def test_a_null_or_lookalike_origin_is_foreign(shared_server):
+    server = shared_server
+    token = token_of(server, unique("dora"))
     for origin in ("null", f"http://localhost:{server.port}", f"https://127.0.0.1:{server.port}"):
         client = OriginClient(server.ws_url, origin, cookie=token)
         assert client.next()["type"] == "auth_required", origin
@@ -145,8 +135,9 @@ def test_an_allowed_origin_from_the_config_may_resume(tmp_path):
 
 # --- cookie endpoints ------------------------------------------------------------------
 
-def test_cookie_endpoints_refuse_a_foreign_origin(server):
-    token = token_of(server, "fred")
+def test_cookie_endpoints_refuse_a_foreign_origin(shared_server):
+    server = shared_server
+    token = token_of(server, unique("fred"))
     foreign = {"Origin": foreign_origin(server)}
     bearer = {"Authorization": f"Bearer {token}"}
     cookie = {"Cookie": f"chgrid_session_token={token}"}

@@ -1,13 +1,22 @@
-"""Clock, radio and piano over real websockets: two users, a real server, a real ICY stream."""
+"""Clock, radio and piano over real websockets: two users, a real server, a real ICY stream.
+
+The clock, radio and piano tests share one server that may read streams on the local
+network (``lan_server``). Each test stands on a corner of its own, 30 tiles from the
+others: the radios poll only while someone is within their range (10), and pianos sound
+within 15. The refused-stream test (other settings) and the restart test have servers
+of their own.
+"""
 from __future__ import annotations
 
+import json
+import sqlite3
 import time
 
 import pytest
 
 from chgrid.items.types.clock.actions import announcement_for
 from tests.icy_stream import IcyStreamServer
-from tests.support import Client, ServerProcess, register
+from tests.support import Client, ServerProcess, own_peer, register, settle, unique
 
 LAN = {"CHGRID_RADIO_ALLOW_PRIVATE_NETWORKS": "1", "CHGRID_RADIO_POLL_INTERVAL_S": "0.5"}
 
@@ -18,18 +27,27 @@ def icy():
         yield server
 
 
-@pytest.fixture
-def lan_server(tmp_path, icy):
-    icy.station_name, icy.title = "Test FM", "Artist - Song"
-    server = ServerProcess(tmp_path / "data", env=LAN).start()
+@pytest.fixture(scope="module")
+def lan_module_server(tmp_path_factory):
+    server = ServerProcess(tmp_path_factory.mktemp("lan") / "data", env=LAN).start()
     yield server
     server.stop()
 
 
-def pair(server, x=20, y=20):
-    """Two users standing on the same tile; returns (a, b, id of a, id of b)."""
-    a, _, wa = register(server, "anna")
-    b, _, wb = register(server, "ben")
+@pytest.fixture
+def lan_server(lan_module_server, icy):
+    """The module's LAN server for one test (see ``tests.support.own_peer``)."""
+    icy.station_name, icy.title = "Test FM", "Artist - Song"
+    with own_peer(lan_module_server):
+        yield lan_module_server
+
+
+def pair(server, x=20, y=20, names=None):
+    """Two users (new names unless given) standing on the same tile; returns (a, b, id
+    of a, id of b)."""
+    anna, ben = names or (unique("anna"), unique("ben"))
+    a, _, wa = register(server, anna)
+    b, _, wb = register(server, ben)
     for client in (a, b):
         client.send({"type": "teleport_complete", "x": x, "y": y})
     a.expect("update_position", id=wb["id"])
@@ -68,28 +86,32 @@ def metadata_upsert(client, title, timeout=10.0):
 
 
 def test_clock_use_announces_to_both(lan_server):
-    a, b, aid, _ = pair(lan_server)
-    clock = add(a, [b], "clock")
-    for params in ({}, {"use24Hour": True, "timeZone": "Asia/Kathmandu"}):
-        if params:
-            clock = update(a, [b], clock["id"], **params)
+    a, b, aid, _ = pair(lan_server, 5, 5)
+    # Two clocks, one as added and one edited, each used once: no waiting out the use
+    # cooldown (1 s) of one clock between its two uses.
+    plain = add(a, [b], "clock")
+    edited = update(a, [b], add(a, [b], "clock")["id"], use24Hour=True, timeZone="Asia/Kathmandu")
+    for clock in (plain, edited):
         before = announcement_for(clock["params"], int(time.time() * 1000))
         a.send({"type": "item_use", "itemId": clock["id"]})
         after = announcement_for(clock["params"], int(time.time() * 1000))
         for client in (a, b):
-            packet = client.expect("item_clock_announce")
+            packet = client.expect("item_clock_announce", itemId=clock["id"])
             assert packet["sounds"] in (before, after)
-            assert (packet["x"], packet["y"], packet["range"]) == (20, 20, 10)
+            assert (packet["x"], packet["y"], packet["range"]) == (5, 5, 10)
         assert a.expect("item_action_result") == {"type": "item_action_result", "ok": True,
                                                   "action": "use", "message": "", "itemId": clock["id"]}
-        time.sleep(1.05)  # the clock's use cooldown
+    # A clock left on the shared server would announce the hour to everyone in later tests.
+    for clock in (plain, edited):
+        a.send({"type": "item_delete", "itemId": clock["id"]})
+        assert a.expect("item_action_result", action="delete")["ok"]
 
 
 # -- radio ------------------------------------------------------------------------------
 
 
 def test_radio_metadata_reaches_both_and_follows_the_stream(lan_server, icy):
-    a, b, _, _ = pair(lan_server)
+    a, b, _, _ = pair(lan_server, 35, 5)
     radio = add(a, [b], "radio_station")
     update(a, [b], radio["id"], streamUrl=icy.url())
     for client in (a, b):
@@ -107,19 +129,23 @@ def test_radio_metadata_reaches_both_and_follows_the_stream(lan_server, icy):
 
 
 def test_loopback_stream_refused_without_the_switch(tmp_path, icy):
-    env = {"CHGRID_RADIO_POLL_INTERVAL_S": "0.5"}
+    # DEBUG logging: a refusal is logged at INFO the first time, at DEBUG after that.
+    env = {"CHGRID_RADIO_POLL_INTERVAL_S": "0.5", "CHGRID_LOGGING_LEVEL": "DEBUG"}
     server = ServerProcess(tmp_path / "data", env=env).start()
     try:
         a, b, _, _ = pair(server)
         radio = add(a, [b], "radio_station")
         hits = icy.hits["/stream"]
         update(a, [b], radio["id"], streamUrl=icy.url())
-        time.sleep(2.0)  # the edit polls at once, then every 0.5 s
-        b.nothing(0.2)  # no metadata upsert: the failure leaves both fields empty
+        since_edit = len(b.received)
+        # The edit polls at once, then every 0.5 s: wait for two passes refused.
+        server.wait_for_log(f"fetch of {icy.url()} failed", count=2)
+        assert server.log_count("refused addresses") == 2  # both for the address
         b.send({"type": "item_secondary_use", "itemId": radio["id"]})
         assert b.expect("item_action_result")["message"] == "No now playing data."
+        # No metadata upsert came before that answer: the failure leaves both fields empty.
+        assert [p for p in b.received[since_edit:] if p["type"] == "item_upsert"] == []
         assert icy.hits["/stream"] == hits  # never contacted
-        assert "refused" in server.log()
     finally:
         server.stop()
 
@@ -128,7 +154,7 @@ def test_loopback_stream_refused_without_the_switch(tmp_path, icy):
 
 
 def test_live_notes_go_to_others_with_the_piano_voice(lan_server):
-    a, b, aid, _ = pair(lan_server)
+    a, b, aid, _ = pair(lan_server, 5, 35)
     piano = add(a, [b], "piano")
     a.send({"type": "item_use", "itemId": piano["id"]})
     assert a.expect("item_piano_status") == {"type": "item_piano_status", "itemId": piano["id"],
@@ -139,21 +165,31 @@ def test_live_notes_go_to_others_with_the_piano_voice(lan_server):
     assert b.expect("item_piano_note") == {
         "type": "item_piano_note", "itemId": piano["id"], "senderId": aid, "keyId": "KeyA", "midi": 60,
         "on": True, "instrument": "organ", "voiceMode": "poly", "octave": 0, "attack": 25, "decay": 70,
-        "release": 45, "brightness": 48, "x": 20, "y": 20, "emitRange": 15}
-    a.nothing(0.3)  # never echoed to the player
+        "release": 45, "brightness": 48, "x": 5, "y": 35, "emitRange": 15}
+    assert settle(a) == []  # never echoed to the player
+
+
+def stored_song(server, song_id: str) -> dict:
+    """A finished recording as the server stored it (read from its database)."""
+    with sqlite3.connect(server.data_dir / "chgrid.db") as db:
+        (data,) = db.execute("SELECT data FROM piano_songs WHERE song_id = ?", (song_id,)).fetchone()
+    return json.loads(data)
 
 
 def test_record_then_playback_to_everyone_with_the_recorded_timing(lan_server):
-    a, b, _, _ = pair(lan_server)
+    a, b, _, _ = pair(lan_server, 35, 35)
     piano = add(a, [b], "piano")
     pid = piano["id"]
     a.send({"type": "item_piano_recording", "itemId": pid, "action": "toggle_record"})
     assert a.expect("item_piano_status")["event"] == "record_started"
     assert a.next()["message"] == "Recording started."
-    for on in (True, False):
-        a.send({"type": "item_piano_note", "itemId": pid, "keyId": "KeyA", "midi": 60, "on": on})
-        b.expect("item_piano_note", on=on)
-        time.sleep(0.4)
+    a.send({"type": "item_piano_note", "itemId": pid, "keyId": "KeyA", "midi": 60, "on": True})
+    b.expect("item_piano_note", on=True)
+    # Real time must pass between the notes: the server process times the recording by
+    # its own clock, which a test cannot move.
+    time.sleep(0.4)
+    a.send({"type": "item_piano_note", "itemId": pid, "keyId": "KeyA", "midi": 60, "on": False})
+    b.expect("item_piano_note", on=False)
     b.send({"type": "item_piano_recording", "itemId": pid, "action": "toggle_record"})
     assert b.expect("item_action_result")["message"] == "This piano is already recording."
     a.send({"type": "item_piano_recording", "itemId": pid, "action": "stop_record"})
@@ -163,17 +199,20 @@ def test_record_then_playback_to_everyone_with_the_recorded_timing(lan_server):
                         "recordingState": "idle"}
     assert a.next()["message"] == "Recording stopped."
     b.expect("item_upsert")
+    # The server received the note-off at least 400 ms after the note-on (b had the
+    # note-on before the pause began), and stored that.
+    (on_at, *_), (off_at, *_) = stored_song(lan_server, item["params"]["songId"])["events"]
+    assert off_at - on_at >= 400
     b.send({"type": "item_piano_recording", "itemId": pid, "action": "playback"})
     assert b.expect("item_piano_status")["event"] == "playback_started"
-    arrivals = {}
-    for client, name in ((a, "a"), (b, "b")):
-        on = client.expect("item_piano_note", on=True, senderId=f"item:{pid}:playback")
-        arrivals[name] = [time.monotonic()]
-        off = client.expect("item_piano_note", on=False, senderId=f"item:{pid}:playback")
-        arrivals[name].append(time.monotonic())
-        assert on["keyId"] == off["keyId"] == "KeyA"
-    # Recorded 400 ms apart; b read its notes after a's, so only a's gap is meaningful.
-    assert 0.2 < arrivals["a"][1] - arrivals["a"][0] < 1.0
+    player = f"item:{pid}:playback"
+    for client in (a, b):
+        assert client.expect("item_piano_note", on=True, senderId=player)["keyId"] == "KeyA"
+    # The note-off keeps its recorded distance: it is not sent with the note-on, so the
+    # room answers a round trip first (far shorter than 400 ms).
+    assert [p for p in settle(a) if p["type"] == "item_piano_note"] == []
+    for client in (a, b):
+        assert client.expect("item_piano_note", on=False, senderId=player)["keyId"] == "KeyA"
 
 
 # -- restart ------------------------------------------------------------------------------
@@ -183,7 +222,7 @@ def test_clocks_radios_and_recordings_survive_restarts(tmp_path, icy):
     icy.station_name, icy.title = "Test FM", "Before - Restart"
     server = ServerProcess(tmp_path / "data", env=LAN).start()
     try:
-        a, b, _, _ = pair(server)
+        a, b, _, _ = pair(server, names=("anna", "ben"))
         clock = add(a, [b], "clock")
         radio = add(a, [b], "radio_station")
         update(a, [b], radio["id"], streamUrl=icy.url())
@@ -192,8 +231,8 @@ def test_clocks_radios_and_recordings_survive_restarts(tmp_path, icy):
         pid = piano["id"]
         a.send({"type": "item_piano_recording", "itemId": pid, "action": "toggle_record"})
         a.expect("item_action_result", message="Recording started.")
+        # The note and the stop reach the recorder in the order they were sent.
         a.send({"type": "item_piano_note", "itemId": pid, "keyId": "KeyJ", "midi": 67, "on": True})
-        time.sleep(0.1)
         a.send({"type": "item_piano_recording", "itemId": pid, "action": "stop_record"})
         a.expect("item_action_result", message="Recording stopped.")
         for client in (a, b):
