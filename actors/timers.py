@@ -1,7 +1,7 @@
 """The injectable time every actor takes: a clock to read and a scheduler for timers.
 
 In the server the clock is ``chgrid.timing.SystemClock`` and the scheduler puts the
-callback on the IOLoop (``IOLoop.call_later``); tests pass ``chgrid.timing.FakeClock`` and
+callback on the IOLoop (``IOLoop.call_later``); tests pass ``tests.fake_clock.FakeClock`` and
 a scheduler they fire by hand. A scheduled callback runs on the scheduler's thread, so it
 must only tell an actor something, never do the actor's work.
 """

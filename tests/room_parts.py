@@ -15,8 +15,8 @@ from chgrid.actors.room_context import RoomContext, RoomSelf
 from chgrid.actors.room_state import Player, RoomState, WorldInfo
 from chgrid.actors.room_step import StepJournal
 from chgrid.items.base import DelayedLine
-from chgrid.timing import FakeClock
-from chgrid.web.outbox import RecordingOutbox
+from tests.fake_clock import FakeClock
+from tests.recording_outbox import RecordingOutbox
 from chgrid.world.movement import MoveBudget
 from tests.stateful_support import TimedScheduler
 

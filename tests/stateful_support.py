@@ -28,8 +28,8 @@ from chgrid.items.registry import ItemRegistry, default_registry
 from chgrid.items.store import ItemStore
 from chgrid.items.types.radio_station.plugin import RadioType
 from chgrid.settings import LimitsSettings, RadioSettings, Settings
-from chgrid.timing import FakeClock
-from chgrid.web.outbox import RecordingOutbox
+from tests.fake_clock import FakeClock
+from tests.recording_outbox import RecordingOutbox
 
 POLICY = {"usernameMinLength": 2, "usernameMaxLength": 32, "passwordMinLength": 8, "passwordMaxLength": 32}
 PERMS = ("chat.send", "item.create", "item.use", "item.edit.own", "item.delete.own",

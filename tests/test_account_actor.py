@@ -26,7 +26,7 @@ from chgrid.auth.tokens import TOKEN_LIFETIME_MS, token_hash
 from chgrid.db.database import db_proxy
 from chgrid.permissions import DEFAULT_ROLES, PERMISSION_KEYS
 from chgrid.settings import AuthSettings
-from chgrid.timing import FakeClock
+from tests.fake_clock import FakeClock
 
 SECRET = "test-secret-for-hmac"
 LOW = 1000

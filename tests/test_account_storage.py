@@ -6,7 +6,6 @@ collects what the actor schedules.
 """
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import threading
 import time
@@ -19,7 +18,8 @@ from chgrid.actors.account import AccountActor
 from chgrid.actors.account_events import EVENT_PURGE_INTERVAL_S
 from chgrid.auth.passwords import hash_password
 from chgrid.settings import AuthSettings
-from chgrid.timing import FakeClock
+from tests.fake_clock import FakeClock
+from tests.sqlite_lock import exclusive_lock
 
 SECRET = "test-secret-for-hmac"
 HOUR_S = 60 * 60
@@ -79,21 +79,8 @@ class Harness:
         return self.sql("SELECT last_nickname, last_x, last_y FROM user_state WHERE user_id = ?",
                         (user_id,))[0]
 
-    @contextlib.contextmanager
     def locked(self, release_after_s: float | None = None):
-        """Another connection holds the database's exclusive lock inside the block (or
-        until ``release_after_s``: a lock an unbounded wait would sit out)."""
-        conn = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
-        conn.execute("BEGIN EXCLUSIVE")
-        release = threading.Timer(release_after_s or 0, conn.rollback)
-        if release_after_s is not None:
-            release.start()
-        try:
-            yield
-        finally:
-            release.cancel()
-            conn.rollback()  # a no-op if the timer already did it
-            conn.close()
+        return exclusive_lock(self.path, release_after_s)
 
 
 @pytest.fixture(autouse=True)

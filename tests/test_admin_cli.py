@@ -12,7 +12,7 @@ import pytest
 from chgrid.actors.account import AccountActor
 from chgrid.admin_cli import add_admin_parser, run_admin
 from chgrid.settings import AuthSettings
-from chgrid.timing import FakeClock
+from tests.fake_clock import FakeClock
 
 REPO = Path(__file__).resolve().parents[1]
 

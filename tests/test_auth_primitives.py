@@ -32,7 +32,7 @@ from chgrid.auth.policy import (
 from chgrid.auth.ratelimit import RESUME_IDENTITY, AuthRateLimiter, failure_jitter_s
 from chgrid.auth.tokens import TOKEN_LIFETIME_MS, new_token, token_hash
 from chgrid.settings import AuthSettings, Settings
-from chgrid.timing import FakeClock
+from tests.fake_clock import FakeClock
 
 LOW = 1000  # iterations for tests: the format and logic do not depend on the count
 HASH_RE = re.compile(r"pbkdf2_sha256\$(\d+)\$([A-Za-z0-9_-]{22})\$([A-Za-z0-9_-]{43})")

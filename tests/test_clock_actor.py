@@ -12,7 +12,7 @@ from chgrid.actors import item_supervisor
 from chgrid.items.types.clock import schedule
 from chgrid.items.types.clock.actor import ClockAnnounced, ClockProxy, ClockSchedulerActor
 from chgrid.items.types.clock.phrase import parse_alarm_time, sample_paths
-from chgrid.timing import FakeClock
+from tests.fake_clock import FakeClock
 from tests.stateful_support import FakeRoom, StatefulRoom, TimedScheduler, barrier
 
 DETROIT = ZoneInfo("America/Detroit")

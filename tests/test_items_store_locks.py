@@ -6,10 +6,8 @@ is gone, in order, and never after a newer write of the same item.
 """
 from __future__ import annotations
 
-import contextlib
 import logging
 import sqlite3
-import threading
 import time
 
 import peewee
@@ -20,6 +18,7 @@ from chgrid.db.database import acquire_database, create_tables, db_proxy, releas
 from chgrid.db.ordered_writer import OrderedWriter
 from chgrid.items.model import ItemState
 from chgrid.items.store import ItemStore, SongWrite
+from tests.sqlite_lock import exclusive_lock
 
 NEVER_S = 3600.0  # a retry delay no test waits out: only a commit now wakes the writer
 
@@ -35,21 +34,8 @@ def path(tmp_path):
         release_database()
 
 
-@contextlib.contextmanager
 def locked(path, release_after_s: float | None = None):
-    """Another connection holds the exclusive lock inside the block (or until
-    ``release_after_s``: a lock an unbounded wait would sit out)."""
-    conn = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
-    conn.execute("BEGIN EXCLUSIVE")
-    release = threading.Timer(release_after_s or 0, conn.rollback)
-    if release_after_s is not None:
-        release.start()
-    try:
-        yield
-    finally:
-        release.cancel()
-        conn.rollback()  # a no-op if the timer already did it
-        conn.close()
+    return exclusive_lock(path, release_after_s)
 
 
 def rows(path) -> dict[str, str]:

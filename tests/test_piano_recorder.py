@@ -17,7 +17,7 @@ from chgrid.items.types.piano.actor import (
 )
 from chgrid.items.types.piano.notes import DEFAULT_VOICE, NoteVoice
 from chgrid.items.types.piano.recording import MAX_EVENTS, MAX_RECORDING_MS, build_song
-from chgrid.timing import FakeClock
+from tests.fake_clock import FakeClock
 from tests.stateful_support import FakeRoom, StatefulRoom, TimedScheduler, barrier
 
 BASS = NoteVoice("bass", "mono", 2, 24, 18, 34, 15)

@@ -15,7 +15,7 @@ from chgrid.items.types.radio_station.actor import (
 )
 from chgrid.net.icy_fetch import IcyResult
 from chgrid.settings import RadioSettings
-from chgrid.timing import FakeClock
+from tests.fake_clock import FakeClock
 from tests.icy_stream import IcyStreamServer
 from tests.stateful_support import FakeRoom, StatefulRoom, TimedScheduler, barrier
 

@@ -14,8 +14,8 @@ from chgrid.actors.room import RoomActor, RoomProxy, WorldInfo
 from chgrid.actors.room_items import NOT_SAVED as ITEM_NOT_SAVED
 from chgrid.items.registry import default_registry
 from chgrid.settings import LimitsSettings
-from chgrid.timing import FakeClock
-from chgrid.web.outbox import RecordingOutbox
+from tests.fake_clock import FakeClock
+from tests.recording_outbox import RecordingOutbox
 from chgrid.world.flood import ACTIONS_LIMITED, CHAT_LIMITED
 from chgrid.world.nicknames import NOT_SAVED as NICK_NOT_SAVED
 from tests.test_room_actor import POLICY, FakeAccount, Grant, ManualScheduler

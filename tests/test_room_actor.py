@@ -11,8 +11,8 @@ from typing import cast
 
 from chgrid.actors.account_proxy import AccountProxy
 from chgrid.actors.room import RoomActor, RoomProxy, WorldInfo
-from chgrid.timing import FakeClock
-from chgrid.web.outbox import RecordingOutbox
+from tests.fake_clock import FakeClock
+from tests.recording_outbox import RecordingOutbox
 
 POLICY = {"usernameMinLength": 2, "usernameMaxLength": 32, "passwordMinLength": 8, "passwordMaxLength": 32}
 USER_PERMS = ("chat.send", "item.create", "item.use", "profile.update_nickname", "voice.send")

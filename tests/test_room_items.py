@@ -10,8 +10,8 @@ from typing import cast
 
 from chgrid.actors.room import RoomActor, RoomProxy, WorldInfo
 from chgrid.items.registry import default_registry
-from chgrid.timing import FakeClock
-from chgrid.web.outbox import RecordingOutbox
+from tests.fake_clock import FakeClock
+from tests.recording_outbox import RecordingOutbox
 from tests.stateful_support import fake_account, plugins_for
 from tests.test_room_actor import POLICY, Grant, ManualScheduler
 

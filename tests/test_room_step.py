@@ -5,7 +5,7 @@ import pytest
 
 from chgrid.actors.room_state import Player
 from chgrid.actors.room_step import StepJournal
-from chgrid.web.outbox import RecordingOutbox
+from tests.recording_outbox import RecordingOutbox
 from chgrid.world.movement import MoveBudget
 from tests.room_parts import PERMS, Parts
 

@@ -20,7 +20,7 @@ from chgrid.auth.passwords import PasswordHasher, hash_password, parse_hash
 from chgrid.auth.policy import AuthPolicy
 from chgrid.auth.ratelimit import AuthRateLimiter
 from chgrid.settings import AuthSettings, NetworkSettings, Settings
-from chgrid.timing import FakeClock
+from tests.fake_clock import FakeClock
 from chgrid.web import auth_flow
 from chgrid.web.context import ServerContext
 from chgrid.web.origins import normalise_origin, origin_trusted
