@@ -13,7 +13,7 @@ that it hands to a component with an explicit interface, all built around one
   plug-ins and their per-item actors (``chgrid.actors.item_plugin``).
 
 Packets are dispatched through one table of routes, behind per-account flood control
-(``room_routes.py``). Frames are staged during a step and handed to the outbox in one
+(``room_routes.py``). Frames wait in the outbox's queue during a step and are flushed in one
 batch when it commits; a step that raises sends nothing and leaves memory as it was.
 """
 from __future__ import annotations

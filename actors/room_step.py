@@ -4,11 +4,11 @@ The room handles one message at a time. Everything that message changes goes thr
 the :class:`StepJournal`:
 
 - memory changes record how to undo them (``put``/``pop``/``assign``/``on_undo``);
-- frames are staged, not queued on the outbox;
+- frames wait in the outbox's queue, which a failed step cuts back to where it began;
 - work for other actors and timers (``after_commit``) waits for the end of the step.
 
-When the handler returns, the step commits: the staged frames go to the outbox in one
-batch (one ``IOLoop`` callback), then the deferred work runs. When it raises, the step
+When the handler returns, the step commits: the outbox's queue is flushed in one batch
+(one ``IOLoop`` callback), then the deferred work runs. When it raises, the step
 rolls back: memory changes are undone newest first and nothing is sent, told or
 scheduled. Database writes happen first inside a step (an acknowledged change is
 committed before memory changes), so a step that fails after its write leaves the
@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,10 @@ class Outbox(Protocol):
 
     def close(self, client_id: str, code: int = 1000, reason: str = "") -> None: ...
 
+    def mark(self) -> int: ...
+
+    def discard_to(self, mark: int) -> None: ...
+
     def flush(self) -> None: ...
 
 
@@ -54,8 +58,6 @@ class StepJournal:
         self._outbox = outbox
         self._name = name
         self._undo: list[Callable[[], object]] = []
-        # ("send", recipients, frame) or ("close", client_id, (code, reason))
-        self._frames: list[tuple[str, Any, Any]] = []
         self._after: list[Callable[[], object]] = []
         self._active = False
 
@@ -69,11 +71,12 @@ class StepJournal:
         if self._active:
             return body()
         self._active = True
+        start = self._outbox.mark()
         try:
             result = body()
         except Exception:
             log.exception("room %s: %s failed; nothing of it was kept or sent", self._name, what)
-            self._rollback_to(0, 0, 0)
+            self._rollback_to(0, start, 0)
             return None
         finally:
             self._active = False
@@ -81,30 +84,25 @@ class StepJournal:
         return result
 
     def _commit(self) -> None:
-        outbox = self._outbox
-        # Deferred work may stage more (a restarted item actor, a retried tell): it
+        # Deferred work may queue more (a restarted item actor, a retried tell): it
         # belongs to this step too, so loop until nothing is left.
-        while self._frames or self._after:
-            frames, after = self._frames, self._after
-            self._frames, self._after = [], []
-            for kind, target, value in frames:
-                if kind == "send":
-                    outbox.send_many(target, value)
-                else:
-                    outbox.close(target, *value)
-            outbox.flush()
+        self._outbox.flush()
+        while self._after:
+            after, self._after = self._after, []
             for effect in after:
                 try:
                     effect()
                 except Exception:
                     # Memory and frames are committed; a tell that failed is only logged.
                     log.exception("room %s: work after a step failed", self._name)
+            if self._outbox.mark():  # the deferred work queued frames of its own
+                self._outbox.flush()
         self._undo = []
 
     def _rollback_to(self, undo_mark: int, frame_mark: int, after_mark: int) -> None:
         undo = self._undo[undo_mark:]
         del self._undo[undo_mark:]
-        del self._frames[frame_mark:]
+        self._outbox.discard_to(frame_mark)
         del self._after[after_mark:]
         for restore in reversed(undo):
             try:
@@ -116,7 +114,7 @@ class StepJournal:
     def attempt(self, what: str) -> Iterator[None]:
         """A savepoint: if the block raises, its changes, frames and deferred work are
         dropped, the failure is logged, and the step goes on."""
-        marks = (len(self._undo), len(self._frames), len(self._after))
+        marks = (len(self._undo), self._outbox.mark(), len(self._after))
         try:
             yield
         except Exception:
@@ -155,13 +153,12 @@ class StepJournal:
     # -- frames and deferred work ---------------------------------------------------------
 
     def send(self, client_ids: tuple[str, ...], frame: str) -> None:
-        """Stage an encoded frame for ``client_ids`` (sent when the step commits)."""
-        if client_ids:
-            self._frames.append(("send", client_ids, frame))
+        """Queue an encoded frame for ``client_ids`` (sent when the step commits)."""
+        self._outbox.send_many(client_ids, frame)
 
     def close(self, client_id: str, code: int, reason: str) -> None:
-        """Stage a close, after the frames staged before it."""
-        self._frames.append(("close", client_id, (code, reason)))
+        """Queue a close, after the frames queued before it."""
+        self._outbox.close(client_id, code, reason)
 
     def after_commit(self, effect: Callable[[], object]) -> None:
         """Run ``effect`` once the step has committed (tells to other actors, timers)."""

@@ -92,3 +92,15 @@ def test_outbox_hands_one_batch_per_flush():
     box.flush()
     box.flush()
     assert batches == [[Send(("a",), "1"), Send(("a", "b"), "2")]]
+
+
+def test_an_outbox_discards_what_was_queued_after_a_mark():
+    batches = []
+    outbox = Outbox(batches.append)
+    outbox.send("a", "kept")
+    mark = outbox.mark()
+    outbox.send_many(("a", "b"), "dropped")
+    outbox.close("b", 1000, "dropped too")
+    outbox.discard_to(mark)
+    outbox.flush()
+    assert batches == [[Send(("a",), "kept")]]

@@ -54,6 +54,14 @@ class Outbox:
     def close(self, client_id: str, code: int = 1000, reason: str = "") -> None:
         self._ops.append(Close(client_id, code, reason))
 
+    def mark(self) -> int:
+        """A position in this step's queue, for :meth:`discard_to`."""
+        return len(self._ops)
+
+    def discard_to(self, mark: int) -> None:
+        """Drop what was queued after ``mark`` (a step that failed sends none of it)."""
+        del self._ops[mark:]
+
     def flush(self) -> None:
         if not self._ops:
             return
