@@ -44,7 +44,13 @@ def test_grid_screens_and_dialog(pair, artifacts):
     expect(alice.page.locator("#audio-dialog")).to_be_hidden()
     expect(alice.page.get_by_role("button", name="Audio setup")).to_be_focused()
 
-    alice.page.get_by_role("button", name="Log out").press("Enter")  # focuses it, then the key
+    # Focus first and check it took: the closed dialog hands focus back to its opener, and a
+    # key pressed before that settles would land on "Audio setup" instead.
+    log_out = alice.page.get_by_role("button", name="Log out")
+    log_out.focus()
+    expect(log_out).to_be_focused()
+    alice.page.keyboard.press("Enter")
+    expect(alice.page.locator("#audio-dialog")).to_be_hidden()
     alice.wait_for("Logged out.")
     audit(alice.page, "after logging out")
 

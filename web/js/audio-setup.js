@@ -14,7 +14,12 @@ export class AudioSetup {
     this.outputSummary = doc.getElementById('output-device');
     this.opener = null;
     doc.getElementById('audio-dialog-close').addEventListener('click', () => this.close());
-    this.dialog.addEventListener('close', () => this.opener?.focus());
+    // The close event comes a task after the dialog closed: by then the browser may have
+    // restored the focus and the user may have moved on, so only claim a focus left nowhere.
+    this.dialog.addEventListener('close', () => {
+      const active = doc.activeElement;
+      if (!active || active === doc.body || this.dialog.contains(active)) this.opener?.focus();
+    });
     this.input.addEventListener('change', () => this.#choose('input', this.input));
     this.output.addEventListener('change', () => this.#choose('output', this.output));
     this.updateSummary();
