@@ -408,12 +408,13 @@ class AccountActor(pykka.ThreadingActor):
 
     # --- change notices for other processes (actors/account_events.py) ----------------
     @_needs_database
-    def events_after(self, last_event_id: int, exclude_origin: str) -> tuple[int, list[AccountEvent]]:
-        """Events with id > ``last_event_id`` (at most ``EVENT_BATCH``), minus those from
-        ``exclude_origin``; the int is the id to pass next time (advanced past excluded
-        events too). The caller is taken to have read every id up to ``last_event_id``:
-        only those may be purged."""
-        return self._events.after(last_event_id, exclude_origin)
+    def events_after(self, after_id: int, exclude_origin: str,
+                     skip_ids: tuple[int, ...] = ()) -> tuple[list[int], list[AccountEvent]]:
+        """Rows with id > ``after_id`` except ``skip_ids`` (at most ``EVENT_BATCH``):
+        (every id read, for :meth:`chgrid.db.event_cursor.EventCursor.advance`; the
+        events among them not from ``exclude_origin``). The caller is taken to have
+        read every id up to ``after_id``: only those may be purged."""
+        return self._events.after(after_id, exclude_origin, skip_ids)
 
     @_needs_database
     def latest_event_id(self) -> int:

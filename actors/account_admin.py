@@ -6,12 +6,17 @@ Plain functions run on the AccountActor's thread: each takes the actor's
 and its change in one transaction together with the ``account_events`` rows other
 processes poll, and returns an :class:`~chgrid.auth.records.AdminResult` whose message
 is the exact wire text.
+
+Each mutation first takes the accounts' advisory lock
+(:func:`chgrid.db.postgres.serialised`): on SQLite every write transaction already runs
+alone; on PostgreSQL two processes could otherwise both pass a check such as "not the
+last active admin" and both commit.
 """
 from __future__ import annotations
 
 import peewee
 
-from chgrid.actors.account_records import AccountRecords
+from chgrid.actors.account_records import ACCOUNTS_LOCK, AccountRecords
 from chgrid.auth import messages as M
 from chgrid.auth.policy import (
     AuthPolicy,
@@ -30,6 +35,7 @@ from chgrid.auth.records import (
     AdminResult,
 )
 from chgrid.db.models import STATUS_ACTIVE, STATUS_DISABLED, Role, RolePermission, User
+from chgrid.db.postgres import serialised
 from chgrid.permissions import ADMIN_ROLE, PERMISSION_DESCRIPTIONS, UNDELETABLE_ROLES
 
 
@@ -76,6 +82,7 @@ def create_role(rec: AccountRecords, db, name: str) -> AdminResult:
     now = rec.now()
     try:
         with db.atomic():
+            serialised(db, ACCOUNTS_LOCK)
             if rec.role_named(normalised) is not None:
                 return AdminResult(False, action, M.ROLE_EXISTS)
             Role.create(name=normalised, is_system=False, created_at_ms=now, updated_at_ms=now)
@@ -91,6 +98,7 @@ def update_role_permissions(rec: AccountRecords, db, role: str, permissions: lis
         raise TypeError("permissions must be a list of keys, not a string")
     normalised = normalise_role_name(role)
     with db.atomic():
+        serialised(db, ACCOUNTS_LOCK)
         row = rec.role_named(normalised)
         remembered = rec.holders(row.id) if row is not None else ()
         if normalised == ADMIN_ROLE:
@@ -120,6 +128,7 @@ def delete_role(rec: AccountRecords, db, role: str, replacement: str) -> AdminRe
     if normalised == replacement_name:
         return AdminResult(False, action, M.REPLACEMENT_SAME)
     with db.atomic():
+        serialised(db, ACCOUNTS_LOCK)
         row = rec.role_named(normalised)
         if row is None:
             return AdminResult(False, action, M.ROLE_NOT_FOUND)
@@ -140,6 +149,7 @@ def set_user_role(rec: AccountRecords, db, username: str, role: str) -> AdminRes
     action = "user_set_role"
     name = normalise_username(username)
     with db.atomic():
+        serialised(db, ACCOUNTS_LOCK)
         target_role = rec.role_named(normalise_role_name(role))
         if target_role is None:
             return AdminResult(False, action, M.ROLE_NOT_FOUND)
@@ -161,6 +171,7 @@ def set_status(rec: AccountRecords, db, username: str, status: str, action: str,
     """Ban (``STATUS_DISABLED``) or unban (``STATUS_ACTIVE``); never the last active admin."""
     name = normalise_username(username)
     with db.atomic():
+        serialised(db, ACCOUNTS_LOCK)
         user = rec.user_named(name)
         if user is None:
             return AdminResult(False, action, M.USER_NOT_FOUND)
@@ -189,6 +200,7 @@ def create_account(rec: AccountRecords, db, policy: AuthPolicy, username: str, p
     now = rec.now()
     try:
         with db.atomic():
+            serialised(db, ACCOUNTS_LOCK)
             role_row = rec.role_named(role_name)
             if role_row is None:
                 return AdminResult(False, action, M.ROLE_NOT_FOUND)

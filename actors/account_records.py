@@ -19,6 +19,7 @@ from chgrid.db.models import (
     UserState,
 )
 from chgrid.db.models import AccountEvent as EventRow
+from chgrid.db.postgres import serialised
 from chgrid.permissions import (
     ADMIN_ROLE,
     DEFAULT_REGISTRATION_ROLE,
@@ -26,6 +27,8 @@ from chgrid.permissions import (
     PERMISSION_DESCRIPTIONS,
     PERMISSION_KEYS,
 )
+
+ACCOUNTS_LOCK = "accounts"  # the advisory lock of account and role mutations
 
 
 class AccountRecords:
@@ -128,6 +131,8 @@ class AccountRecords:
     def seed(self, db) -> None:
         now = self.now()
         with db.atomic():
+            # Several processes may start on one new PostgreSQL database at once.
+            serialised(db, ACCOUNTS_LOCK)
             known = {row.key for row in Permission.select(Permission.key)}
             missing = [{"key": key, "description": text}
                        for key, text in PERMISSION_DESCRIPTIONS.items() if key not in known]

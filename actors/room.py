@@ -120,6 +120,7 @@ class RoomActor(pykka.ThreadingActor):
             ("the drop of carried items", self._items.player_left),
             ("the flood buckets' clean-up", self._prune_buckets),
         ), commit_wait_s=commit_wait_s)
+        self._abandoned = False
         self._routes: dict[str, Route] = merge_routes(
             self._roster.routes(), self._chat.routes(), self._items.routes(), self._stateful.routes())
 
@@ -135,8 +136,14 @@ class RoomActor(pykka.ThreadingActor):
         self._stateful.start()
 
     def on_stop(self) -> None:
-        self._journal.run("saving positions", self._roster.flush_positions)
+        if not self._abandoned:
+            self._journal.run("saving positions", self._roster.flush_positions)
         self._stateful.stop()
+
+    def abandon(self) -> None:
+        """Another node owns this grid now: stop without saving positions (the new
+        owner's are newer); the caller stops the actor next."""
+        self._abandoned = True
 
     def on_failure(self, exception_type: Any, exception_value: Any, traceback: Any) -> None:
         log.error("room %s crashed: %s", self.name, exception_value)
@@ -147,9 +154,10 @@ class RoomActor(pykka.ThreadingActor):
     # -- messages ------------------------------------------------------------------------
 
     @room_step
-    def join(self, client_id: str, grant: JoinGrant) -> None:
-        """An authenticated connection enters: ``welcome`` to it, a line to the others."""
-        self._roster.join(client_id, grant)
+    def join(self, client_id: str, grant: JoinGrant, quiet: bool = False) -> None:
+        """An authenticated connection enters: ``welcome`` to it, a line to the others
+        (none when ``quiet``: a connection re-entering after the room moved nodes)."""
+        self._roster.join(client_id, grant, quiet=quiet)
 
     @room_step
     def leave(self, client_id: str) -> None:
@@ -211,3 +219,4 @@ class RoomProxy(ActorMemberMixin, pykka.ActorProxy[RoomActor]):
     item_actor_failed = proxy_method(RoomActor.item_actor_failed)
     restart_item_actor = proxy_method(RoomActor.restart_item_actor)
     snapshot = proxy_method(RoomActor.snapshot)
+    abandon = proxy_method(RoomActor.abandon)

@@ -94,8 +94,10 @@ class Roster:
 
     # -- presence -------------------------------------------------------------------------
 
-    def join(self, client_id: str, grant: JoinGrant) -> None:
+    def join(self, client_id: str, grant: JoinGrant, quiet: bool = False) -> None:
         ctx = self._ctx
+        if client_id in ctx.state.players:
+            return  # already here (a repeated join after the room moved nodes)
         size = ctx.world.grid_size
         if grant.last_x is not None and grant.last_y is not None and in_bounds(grant.last_x, grant.last_y, size):
             x, y = grant.last_x, grant.last_y
@@ -108,7 +110,14 @@ class Roster:
         )
         ctx.send(client_id, "welcome", self._welcome(player))
         ctx.state.add_player(player)
-        ctx.system_all(f"{player.nickname} has logged in.", exclude=client_id)
+        if quiet:
+            # Re-seated after the room moved nodes: the others learn where the player is
+            # (what its arrival packets would tell them), without a "logged in" line.
+            public = {"id": client_id, "x": x, "y": y}
+            ctx.send_all("update_position", public, exclude=client_id)
+            ctx.send_all("update_nickname", {"id": client_id, "nickname": player.nickname}, exclude=client_id)
+        else:
+            ctx.system_all(f"{player.nickname} has logged in.", exclude=client_id)
 
     def _welcome(self, player: Player) -> dict[str, Any]:
         world = self._ctx.world

@@ -5,7 +5,11 @@ Subcommands: ``create`` (the first admin, or any account with ``--role``), ``use
 settings like ``serve`` does (``--config``, ``CHGRID_*`` environment, ``--data-dir``,
 ``--database-url``), starts an AccountActor with origin ``"cli"`` on the same database,
 runs one operation and stops it. Changes are written with an ``account_events`` row, so
-a server running meanwhile notices them and updates connected users.
+a server running meanwhile notices them and updates connected users. With a Redis URL
+(``--redis-url``, ``CHGRID_CLUSTER_REDIS_URL`` or ``cluster.redis_url``) the accounts whose
+role or status changed are also published on Redis (``chgrid.cluster.events``), so every
+node of a cluster applies the change at once; a failed publish after the saved change
+says so and exits 1.
 
 Only ``create`` of an admin account may start a new SQLite database; every other
 command on a database file that does not exist says where it looked and exits 2
@@ -29,7 +33,8 @@ from urllib.parse import urlsplit
 from chgrid.auth import messages as M
 from chgrid.auth.passwords import hash_password
 from chgrid.auth.policy import AuthPolicy, normalise_role_name, normalise_username, password_error, username_error
-from chgrid.config import ConfigError, load_settings
+from chgrid.cluster.events import ADMIN_CLI_ORIGIN, PublishError, publish_authority_sync
+from chgrid.config import ConfigError, load_settings, missing_extras
 from chgrid.db.database import database_url_for
 from chgrid.permissions import ADMIN_ROLE
 from chgrid.settings import Settings
@@ -56,6 +61,9 @@ def _common_options() -> argparse.ArgumentParser:
                         help="data directory (default ./chgrid-data)")
     common.add_argument("--database-url", metavar="URL", default=None,
                         help="Peewee database URL (default: SQLite chgrid.db in the data dir)")
+    common.add_argument("--redis-url", metavar="URL", default=None,
+                        help="Redis URL of the cluster: publish the change so every node applies it "
+                             "at once (default: none)")
     return common
 
 
@@ -88,8 +96,11 @@ def add_admin_parser(subparsers) -> argparse.ArgumentParser:
 
 # --- settings and the database ----------------------------------------------------------
 def _load_settings(namespace: argparse.Namespace) -> Settings:
-    overrides = {"storage": {"data_dir": namespace.data_dir, "database_url": namespace.database_url}}
-    return load_settings(namespace.config, os.environ, overrides)
+    overrides = {"storage": {"data_dir": namespace.data_dir, "database_url": namespace.database_url},
+                 "cluster": {"redis_url": namespace.redis_url}}
+    settings = load_settings(namespace.config, os.environ, overrides)
+    missing_extras(settings)
+    return settings
 
 
 def may_create_database(namespace: argparse.Namespace) -> bool:
@@ -188,20 +199,24 @@ def _roles(account) -> str:
     return _table(("ROLE", "SYSTEM", "USERS", "PERMISSIONS"), rows)
 
 
-def _admin_result(result) -> str:
+def _admin_result(result) -> tuple[str, tuple[int, ...]]:
+    """The message of a change and the accounts whose role or status it changed."""
     if not result.ok:
         raise _Failure(result.message)
-    return result.message
+    return result.message, tuple(result.affected_user_ids)
 
 
-def _run(account, settings: Settings, ns: argparse.Namespace, prompt) -> str:
+def _run(account, settings: Settings, ns: argparse.Namespace, prompt) -> tuple[str, tuple[int, ...]]:
+    """Run the command: its output and the accounts connected users must be told about
+    (the ones whose ``account_events`` rows the running servers act on: role and status
+    changes; a new account has no connections yet)."""
     command = ns.admin_command
     if command == "create":
-        return _create(account, settings, ns, prompt)
+        return _create(account, settings, ns, prompt), ()
     if command == "users":
-        return _users(account)
+        return _users(account), ()
     if command == "roles":
-        return _roles(account)
+        return _roles(account), ()
     if command == "set-role":
         return _admin_result(account.set_user_role(ns.username, ns.role).get())
     if command == "ban":
@@ -216,8 +231,10 @@ def _describe(err: BaseException) -> str:
     return f"{err}: {cause}" if cause is not None else str(err) or type(err).__name__
 
 
-def _operate(namespace: argparse.Namespace, settings: Settings, url: str, prompt) -> str:
-    """Open the account database, run the command, close it; its output line or table."""
+def _operate(namespace: argparse.Namespace, settings: Settings, url: str,
+             prompt) -> tuple[str, tuple[int, ...]]:
+    """Open the account database, run the command, close it; its output line or table and
+    the accounts whose role or status changed."""
     # Imported here: ``chgrid --help`` and ``serve`` must not depend on the actor stack.
     from chgrid.actors.account import AccountActor
 
@@ -252,7 +269,7 @@ def run_admin(namespace: argparse.Namespace, prompt: Callable[[str], str] = getp
     if new_file is not None and not may_create_database(namespace):
         return _no_database(new_file, settings)
     try:
-        output = _operate(namespace, settings, url, prompt)
+        output, changed = _operate(namespace, settings, url, prompt)
     except _Failure as failure:
         print(f"Error: {failure}", file=sys.stderr)
         return EXIT_FAILED
@@ -270,4 +287,22 @@ def run_admin(namespace: argparse.Namespace, prompt: Callable[[str], str] = getp
     print(output)
     if new_file is not None and new_file.exists():
         print(f"Created the database {new_file}.", file=sys.stderr)
+    if changed and settings.cluster.redis_url:
+        return _publish(settings.cluster.redis_url, changed)
+    return EXIT_OK
+
+
+def _publish(redis_url: str, user_ids: Sequence[int]) -> int:
+    """Tell every node of the cluster, after the change is saved."""
+    try:
+        publish_authority_sync(redis_url, user_ids, ADMIN_CLI_ORIGIN)
+    except PublishError as err:
+        # The database has the change; only the live push is missing. Nodes with Redis
+        # do not poll the database for it, so say what to do.
+        print(f"Error: the change is saved, but telling the running nodes failed: "
+              f"{str(err).rstrip('.')}.", file=sys.stderr)
+        print("Nodes running with Redis apply it only when told (nodes without Redis see it within "
+              "about 2 s): run the command again once Redis is reachable, or restart the nodes.",
+              file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK

@@ -2,9 +2,11 @@
 
 ``serve`` turns flags into settings overrides (each flag is declared with its key in
 ``chgrid.settings``), loads and validates the settings, then runs the checks of
-``chgrid.preflight`` (loopback/TLS rule, web root, data dir, auth secret) and hands over
-to ``chgrid.server.run``. Every configuration problem ends as ``chgrid: <message>`` on
-stderr and exit status 2, never as a traceback. ``admin`` is ``chgrid.admin_cli``.
+``chgrid.preflight`` (loopback/TLS rule, web root, data dir, auth secret) and that the
+drivers the settings need are installed (PostgreSQL, Redis), warns about a cluster on
+SQLite (one machine only) and hands over to ``chgrid.server.run``. Every configuration
+problem ends as ``chgrid: <message>`` on stderr and exit status 2, never as a traceback.
+``admin`` is ``chgrid.admin_cli``.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from collections.abc import Mapping, Sequence
 
 from chgrid import __version__
 from chgrid.admin_cli import add_admin_parser, run_admin
-from chgrid.config import DECLARATIONS, ConfigError, load_settings
+from chgrid.config import DECLARATIONS, ConfigError, load_settings, missing_extras
 from chgrid.preflight import (
     check_transport,
     configure_logging,
@@ -79,6 +81,16 @@ def _report(error: ConfigError) -> int:
     return EXIT_CONFIG
 
 
+def sqlite_cluster_note(settings) -> str | None:
+    """The warning for a cluster on SQLite: allowed (several nodes on one machine can share
+    one file) but every node must be on this machine; PostgreSQL serves several machines."""
+    if not settings.cluster.redis_url or not settings.storage.database_url.lower().startswith("sqlite"):
+        return None
+    return ("cluster.redis_url is set but the database is SQLite: every node must use this same "
+            "database file, so all nodes must run on this one machine. Use PostgreSQL "
+            "(storage.database_url) for nodes on several machines; see docs/deploy.md.")
+
+
 def serve(namespace: argparse.Namespace, environ: Mapping[str, str]) -> int:
     """Load, check, and run the server; returns the process exit status."""
     # Provisional logging so warnings raised while loading (unknown CHGRID_* variables)
@@ -88,9 +100,13 @@ def serve(namespace: argparse.Namespace, environ: Mapping[str, str]) -> int:
         settings = load_settings(namespace.config, environ, _overrides(namespace))
         check_transport(settings)
         resolve_web_root(settings)  # a wrong --web-root fails here, not at the first request
+        missing_extras(settings)
     except ConfigError as exc:
         return _report(exc)
     configure_logging(settings.logging.level)
+    note = sqlite_cluster_note(settings)
+    if note:
+        logging.getLogger("chgrid").warning("%s", note)
     try:
         ensure_data_dir(settings)  # needed by the default SQLite database even with an env secret
         settings.auth_secret = load_or_create_secret(settings, environ, logging.getLogger("chgrid"))

@@ -10,7 +10,8 @@ from, the value and what is accepted, so the CLI can print it instead of a trace
 Nothing here knows an individual key except the few cross-key rules in ``_validate`` and
 the path normalisation: the keys, types, defaults, ranges, accepted texts and flags all
 come from the declaration (``chgrid.config_schema.declared``). What the server checks and
-prepares after loading (TLS, data dir, secret, client) lives in ``chgrid.preflight``.
+prepares after loading (TLS, data dir, secret, client) lives in ``chgrid.preflight``;
+:func:`missing_extras` says which optional driver a setting needs and lacks.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import copy
 import difflib
 import logging
 import os
+import re
 import tomllib
 import typing
 from collections.abc import Mapping
@@ -85,6 +87,21 @@ def env_name(section: str, key: str) -> str:
 def accepted_values(section: str, key: str) -> str:
     """What ``section.key`` accepts, in words."""
     return DECLARATIONS[section][key].rule.accepted()
+
+
+def hide_password(url: str) -> str:
+    """``url`` with the password of its ``user:password@`` part replaced by ``PASSWORD``.
+
+    A regular expression rather than a URL parser: it must also work on the malformed
+    URLs that error messages quote. Everything up to the last ``@`` counts as the password,
+    so a stray ``@`` hides too much rather than too little.
+    """
+    return _URL_PASSWORD.sub(r"\1:PASSWORD@", url)
+
+
+_URL_PASSWORD = re.compile(r"(://[^/@:]*):[^@]*@")
+# Keys holding URLs whose password must never be printed or logged.
+URL_KEYS = frozenset({("storage", "database_url"), ("cluster", "redis_url")})
 
 
 def _show(value: typing.Any) -> str:
@@ -163,6 +180,8 @@ class _Layers:
         if source is None and (section, key) in self.env_text:
             value = self.env_text[(section, key)]
         accepted = detail or f"accepted: {accepted_values(section, key)}"
+        if (section, key) in URL_KEYS and isinstance(value, str):
+            value = hide_password(value)
         self.errors.append(f"Invalid value for '{section}.{key}' {where}: {_show(value)} ({accepted})")
 
     def raise_if_errors(self) -> None:
@@ -279,6 +298,12 @@ def _validate(layers: _Layers) -> Settings:
             layers.bad_value("auth", f"{what}_max_length", high,
                              detail=f"accepted: an integer >= auth.{what}_min_length, which is {low}"
                                     f" {layers.source('auth', what + '_min_length')}")
+    server = loaded["server"]
+    if server["reuse_port"] and server["port"] == 0:
+        # Each node would get a different free port, so nothing would be shared.
+        layers.bad_value("server", "reuse_port", True,
+                         detail=f"accepted: false while server.port is 0 {layers.source('server', 'port')}; "
+                                "nodes sharing a port need a fixed port")
     layers.raise_if_errors()
 
     _normalise(loaded, layers)
@@ -310,6 +335,27 @@ def _normalise(loaded: dict[str, dict[str, typing.Any]], layers: _Layers) -> Non
             pinned = f"{parts.scheme}://{parts.netloc}/{os.path.normpath(base / db_path)}"
             pinned += f"?{parts.query}" if parts.query else ""
             storage["database_url"] = pinned + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+# Optional drivers: (whether the settings need it, module, who needs it, extra, requirement).
+_EXTRAS = (
+    (lambda s: urlsplit(s.storage.database_url).scheme.lower().startswith("postgres"),
+     "psycopg2", "a PostgreSQL storage.database_url", "postgres", "psycopg2-binary>=2.9"),
+    (lambda s: bool(s.cluster.redis_url), "redis", "cluster.redis_url", "cluster", "redis>=5"),
+)
+
+
+def missing_extras(settings: Settings) -> None:
+    """Raise ``ConfigError`` when the settings need a driver that is not installed, so the
+    operator reads which extra to install instead of a driver error at first use."""
+    import importlib.util
+
+    problems = [f"{what} needs the Python package {module}, which is not installed: install the "
+                f"'{extra}' extra (pip install '.[{extra}]' in the chgrid folder) or pip install '{requirement}'"
+                for needed, module, what, extra, requirement in _EXTRAS
+                if needed(settings) and importlib.util.find_spec(module) is None]
+    if problems:
+        raise ConfigError("\n".join(problems))
 
 
 def load_settings(config_path: str | None, environ: Mapping[str, str],

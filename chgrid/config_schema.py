@@ -93,11 +93,13 @@ class Integer(Rule):
 
 @dataclasses.dataclass(frozen=True)
 class Number(Rule):
-    """A number above ``low`` (or at least ``low`` when ``inclusive``), ``unit`` named."""
+    """A number above ``low`` (or at least ``low`` when ``inclusive``), ``unit`` named,
+    and at most ``high`` when one is given."""
 
     low: float = 0
     inclusive: bool = False
     unit: str = "seconds"
+    high: float | None = None
     python_type = float
 
     @property
@@ -105,10 +107,14 @@ class Number(Rule):
         return "seconds" if self.unit == "seconds" else "number"
 
     def accepted(self) -> str:
-        return f"a number of {self.unit} {'>=' if self.inclusive else '>'} {self.low:g}"
+        if self.high is not None and self.inclusive:
+            return f"a number of {self.unit} from {self.low:g} to {self.high:g}"
+        text = f"a number of {self.unit} {'>=' if self.inclusive else '>'} {self.low:g}"
+        return text if self.high is None else f"{text} and <= {self.high:g}"
 
     def field(self) -> fields.Field:
-        return _StrictFloat(required=True, validate=validate.Range(min=self.low, min_inclusive=self.inclusive))
+        return _StrictFloat(required=True, validate=validate.Range(
+            min=self.low, min_inclusive=self.inclusive, max=self.high))
 
     def from_env(self, text: str) -> float:
         return float(text.strip())

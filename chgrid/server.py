@@ -23,6 +23,7 @@ from tornado.ioloop import IOLoop, PeriodicCallback
 from tornado.netutil import bind_sockets
 
 from chgrid import __version__
+from chgrid.db.event_cursor import EventCursor
 from chgrid.settings import Settings
 from chgrid.startup_notes import address_lines, data_line, first_admin_line, program_words
 from chgrid.timing import SystemClock
@@ -45,11 +46,11 @@ class ChgridServer:
         self.origin = f"server:{self.instance_id}"
         self.stopping = asyncio.Event()
         self._account_ref = None
-        self._room_refs: list = []
-        self._item_stores: list = []  # closed after the rooms stop, before the database
+        self.rooms = None  # the RoomDirectory: LocalRooms, or ClusterRooms with Redis
+        self._bus = None
         self._http: HTTPServer | None = None
         self._periodic: list[PeriodicCallback] = []
-        self._last_event_id = 0
+        self._event_cursor = EventCursor()  # account_events read so far (the poller's)
         self.ctx = None
         self.port = settings.server.port  # the bound port once started (differs with --port 0)
 
@@ -57,18 +58,19 @@ class ChgridServer:
         from chgrid.actors.account import AccountActor
         from chgrid.actors.account_proxy import AccountProxy
         from chgrid.actors.item_plugin import StatefulPlugins
-        from chgrid.actors.room import RoomActor, RoomProxy, WorldInfo
+        from chgrid.actors.room import WorldInfo
+        from chgrid.auth.limiter import LocalLoginLimiter
         from chgrid.auth.passwords import PasswordHasher
         from chgrid.auth.policy import AuthPolicy
         from chgrid.auth.ratelimit import AuthRateLimiter
         from chgrid.preflight import resolve_client_version, resolve_web_root
         from chgrid.db.database import database_url_for
         from chgrid.items.registry import default_registry
-        from chgrid.items.store import ItemStore
+        from chgrid.transport.factory import RoomFactory
+        from chgrid.transport.local import LocalRooms
         from chgrid.web.app import make_app
         from chgrid.web.connections import ConnectionRegistry
         from chgrid.web.context import ServerContext
-        from chgrid.web.outbox import Outbox
 
         settings = self.settings
         io_loop = IOLoop.current()
@@ -81,7 +83,7 @@ class ChgridServer:
             origin=self.origin,
         )
         account = cast(AccountProxy, self._account_ref.proxy())
-        self._last_event_id = account.latest_event_id().get(timeout=60)
+        self._event_cursor = EventCursor(account.latest_event_id().get(timeout=60))
 
         hasher = PasswordHasher.from_settings(settings.auth)
         dummy_hash = await hasher.dummy_hash()
@@ -99,26 +101,19 @@ class ChgridServer:
             io_loop.add_callback(io_loop.call_later, delay_s, callback)
 
         plugins = StatefulPlugins.discover(registry, settings)
-        rooms = {}
-        for name in settings.world.grids:
-            outbox = Outbox(connections.submit)
-            store = ItemStore(registry=registry, grid=name, lock_wait_s=settings.storage.commit_wait_s)
-            self._item_stores.append(store)
-            ref = RoomActor.start(
-                name, world, account, outbox, self.clock, scheduler,
-                item_registry=registry,
-                item_store=store, plugins=plugins,
-                on_reboot=self.request_stop,
-                limits=settings.limits, commit_wait_s=settings.storage.commit_wait_s,
-            )
-            room = cast(RoomProxy, ref.proxy())
-            room.snapshot().get(timeout=60)  # barrier: the room has loaded
-            self._room_refs.append(ref)
-            rooms[name] = room
+        factory = RoomFactory(settings=settings, world=world, account=account, clock=self.clock,
+                              scheduler=scheduler, registry=registry, plugins=plugins,
+                              on_reboot=self.request_stop)
+        limiter = LocalLoginLimiter(AuthRateLimiter(self.clock))
+        if settings.cluster.redis_url:
+            self.rooms, limiter = await self._join_cluster(factory, account, connections)
+        else:
+            self.rooms = LocalRooms(factory, settings.world.grids, connections.submit, account)
+            self.rooms.start()
 
         self.ctx = ServerContext(
-            settings=settings, account=account, rooms=rooms, default_room=settings.world.grids[0],
-            hasher=hasher, limiter=AuthRateLimiter(self.clock), policy=policy,
+            settings=settings, account=account, rooms=self.rooms,
+            hasher=hasher, limiter=limiter, policy=policy,
             connections=connections, clock=self.clock, instance_id=self.instance_id,
             version=version, started_monotonic=world.started_monotonic,
             tls=bool(settings.tls.cert_file), dummy_hash=dummy_hash,
@@ -133,7 +128,7 @@ class ChgridServer:
             ssl_ctx.load_cert_chain(settings.tls.cert_file, settings.tls.key_file)
         self._http = self._listener(app, ssl_ctx)
         # Bound here rather than by listen() so the real port is known with --port 0.
-        sockets = bind_sockets(settings.server.port, settings.server.host)
+        sockets = bind_sockets(settings.server.port, settings.server.host, reuse_port=settings.server.reuse_port)
         self._http.add_sockets(sockets)
         self.port = sockets[0].getsockname()[1]
         log.info("chgrid %s serving the client in %s (version %s)", __version__, web_root, version)
@@ -142,10 +137,10 @@ class ChgridServer:
         log.info("%s", data_line(settings))
         if not await ask(account.active_admin_exists()):
             log.info("%s", first_admin_line(settings, program_words(sys.argv[0], sys.executable, shutil.which)))
-        self._periodic = [
-            PeriodicCallback(self._poll_account_events, EVENT_POLL_INTERVAL_MS),
-            PeriodicCallback(self._purge_tokens, TOKEN_PURGE_INTERVAL_MS),
-        ]
+        self._periodic = [PeriodicCallback(self._purge_tokens, TOKEN_PURGE_INTERVAL_MS)]
+        if self._bus is None:
+            # Without Redis, changes by ``chgrid admin`` in another process arrive by polling.
+            self._periodic.append(PeriodicCallback(self._poll_account_events, EVENT_POLL_INTERVAL_MS))
         for periodic in self._periodic:
             periodic.start()
         # Everything built so far (modules, schemas, actors) lives as long as the
@@ -153,6 +148,38 @@ class ChgridServer:
         # from rescanning it while players are connected.
         gc.collect()
         gc.freeze()
+
+    async def _join_cluster(self, factory, account, connections):
+        """Connect to Redis and join the cluster: this node is a gateway for its sockets
+        and owns the grids whose leases it takes. Returns the directory and the shared
+        login limiter."""
+        from chgrid.cluster.bus import RedisBus
+        from chgrid.cluster.lease import LeaseKeeper, NodeBeacon
+        from chgrid.cluster.ratelimit import RedisLoginLimiter
+        from chgrid.db.database import db_proxy
+        from chgrid.db.fence import claim_room, fence_epoch_of
+        from chgrid.transport.cluster import ClusterRooms
+
+        settings = self.settings
+        ttl_ms = int(settings.cluster.lease_s * 1000)
+        rooms_ref: list = []
+        self._bus = RedisBus(settings.cluster.redis_url, name=f"chgrid-{self.instance_id[:8]}",
+                             on_reconnect=lambda: rooms_ref and rooms_ref[0].on_bus_reconnect())
+        await self._bus.start()
+        client = self._bus.client
+        rooms = ClusterRooms(
+            node_id=self.instance_id, grids=settings.world.grids, bus=self._bus,
+            leases=LeaseKeeper(client, self.instance_id, ttl_ms),
+            beacon=NodeBeacon(client, self.instance_id, ttl_ms),
+            factory=factory, claim=lambda grid, epoch: claim_room(db_proxy, grid, epoch),
+            fence_of=lambda grid: fence_epoch_of(db_proxy, grid),
+            deliver_local=connections.submit, deliver_now=connections.deliver,
+            account=account, lease_s=settings.cluster.lease_s,
+        )
+        rooms_ref.append(rooms)
+        await rooms.start()
+        log.info("cluster node %s: owns %s", self.instance_id, ", ".join(rooms.owned_rooms()) or "no grid yet")
+        return rooms, RedisLoginLimiter(client, clock=self.clock)
 
     def _listener(self, app, ssl_ctx) -> HTTPServer:
         """The HTTP server with descriptor-aware connection caps and request timeouts."""
@@ -183,12 +210,15 @@ class ChgridServer:
         from chgrid.web.admin_flow import push_authority
         from chgrid.web.bridge import ask
 
+        after, skip = self._event_cursor.position()
         try:
-            last, events = await ask(self.ctx.account.events_after(self._last_event_id, self.origin))
+            ids, events = await ask(self.ctx.account.events_after(after, self.origin, skip))
         except Exception:
             log.exception("account event poll failed")
             return
-        self._last_event_id = last
+        # On PostgreSQL a row may commit after a higher id was read: the cursor keeps
+        # asking for the ids it has not seen (for up to 10 s) instead of skipping them.
+        self._event_cursor.advance(ids)
         # Only role, status and role-permission changes affect connected users; each is
         # recorded per account (a role deletion records every moved account).
         user_ids = sorted({e.user_id for e in events
@@ -215,10 +245,13 @@ class ChgridServer:
         if self.ctx is not None:
             for conn in self.ctx.connections.all():
                 conn.close_with(SHUTDOWN_CODE, "Server shutting down.")
-        for ref in reversed(self._room_refs):
-            ref.stop(timeout=30)
-        for store in self._item_stores:  # queued item writes, while the database is open
-            store.close(timeout_s=10)
+        if self.rooms is not None:  # rooms save positions and items while the database is open
+            if self._bus is not None:
+                await self.rooms.stop()
+            else:
+                self.rooms.stop()
+        if self._bus is not None:
+            await self._bus.stop()
         if self._account_ref is not None:
             self._account_ref.stop(timeout=30)
         if self.ctx is not None:

@@ -39,6 +39,23 @@ def _database_url_accepted() -> str:
             "postgresql://user:password@host/chgrid)")
 
 
+REDIS_SCHEMES = ("redis", "rediss")
+
+
+def _redis_url_ok(url: str) -> bool:
+    """Empty, or ``redis://`` / ``rediss://`` with a host and at most a database number."""
+    if url == "":
+        return True
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    path = parts.path.lstrip("/")
+    return (parts.scheme in REDIS_SCHEMES and bool(parts.hostname)
+            and (path == "" or path.isdigit()))
+
+
 def _seconds(low: float = 0, inclusive: bool = False) -> Number:
     return Number(low, inclusive, "seconds")
 
@@ -57,6 +74,10 @@ class ServerSettings:
     # 0 is accepted from every layer: the OS picks a free port, which suits tests.
     port: int = setting(8765, Integer(0, 65535),
                         Flag("--port", "PORT", "port to listen on (default 8765; 0 = any free port)"))
+    # SO_REUSEPORT: several nodes on one machine share the port and the kernel spreads
+    # connections over them. Refused with port 0 (chgrid.config): each would get its own.
+    reuse_port: bool = setting(False, Switch(), Flag(
+        "--reuse-port", None, "share the port with other chgrid nodes on this machine (SO_REUSEPORT)"))
 
 
 @section
@@ -74,6 +95,21 @@ class StorageSettings:
     # before the sender is told it failed (and nothing changes). Short: a locked
     # database must never hold the room up for seconds.
     commit_wait_s: float = setting(0.5, _seconds())
+
+
+@section
+class ClusterSettings:
+    """The Redis server that joins several chgrid nodes into one world (docs/deploy.md)."""
+
+    # Empty: a single node, no Redis. The password in the URL is never logged.
+    redis_url: str = setting("", Text(
+        "empty (a single node, no Redis) or a Redis URL redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] "
+        "(rediss:// for TLS)", _redis_url_ok),
+        Flag("--redis-url", "URL", "Redis URL that joins this node to a cluster (default: none, one node)"))
+    # How long a room's lease lives without renewal: after a node dies, another one takes
+    # its rooms within this time.
+    lease_s: float = setting(5.0, Number(1, True, "seconds", 60),
+                             Flag("--lease-s", "SECONDS", "room lease time in a cluster, 1-60 (default 5)"))
 
 
 @section
@@ -185,6 +221,7 @@ class Settings:
 
     server: ServerSettings = field(default_factory=ServerSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
+    cluster: ClusterSettings = field(default_factory=ClusterSettings)
     web: WebSettings = field(default_factory=WebSettings)
     tls: TlsSettings = field(default_factory=TlsSettings)
     network: NetworkSettings = field(default_factory=NetworkSettings)

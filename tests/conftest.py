@@ -45,3 +45,47 @@ def shared_server(module_server):
 def _stop_actors():
     yield
     pykka.ActorRegistry.stop_all()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """One real ``redis-server`` for the session (loopback, free port, no persistence)."""
+    from tests.redis_server import RedisServer
+
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    """The session's Redis, emptied (FLUSHALL) for this test: ``redis://127.0.0.1:PORT/0``."""
+    redis_server.flushall()
+    return redis_server.url
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The session's PostgreSQL server (``tests.pg_server``: initdb in a temp dir, run as
+    the ``postgres`` user when we are root, loopback, free port), stopped at the end."""
+    from tests.pg_server import shared_server, stop_shared_server
+
+    yield shared_server()
+    stop_shared_server()
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh empty database on the session's PostgreSQL: ``postgresql://...``."""
+    from tests.pg_server import fresh_database
+
+    return fresh_database(pg_server)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """The storage tests' database, once per backend: a new SQLite file, or a fresh
+    PostgreSQL database. Read it back with ``tests.db_access.run_sql``."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db' / 'chgrid.db'}"
+    return request.getfixturevalue("pg_url")

@@ -7,6 +7,14 @@ start-up and ``wait_for_log`` wait on the output itself instead of polling. ``Cl
 talks to it over a real websocket and checks every packet it receives against the wire
 rules.
 
+With ``CHGRID_TEST_DATABASE=postgresql`` in the environment, a ``ServerProcess`` not given
+a database runs on PostgreSQL instead of SQLite: a database of its own, named after its
+data dir (so a restart finds its data again), on the test process's PostgreSQL server
+(``tests.pg_server.shared_server``), given in its environment
+(``CHGRID_STORAGE_DATABASE_URL``), so ``chgrid admin`` run with ``server.env`` works on
+it too. ``database_url`` says which one (None: SQLite in the data dir), ``sql()`` reads
+it behind the server's back and ``copy_data_dir`` copies a data dir with its database.
+
 A server shared by the tests of a module hands each test its own turn (``own_peer``):
 the test's connections come from a loopback address of their own, so the per-address
 rate limits and caps see a new client machine, and they are closed when the test ends.
@@ -18,6 +26,7 @@ import http.client
 import itertools
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -37,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TEST_ITERATIONS = "1000"
 TEST_SECRET = "test-secret-not-for-production-0123456789abcdef"
 TEST_HEALTH_TOKEN = "test-health-token-0123456789"
+TEST_DATABASE_ENV = "CHGRID_TEST_DATABASE"
 
 
 def self_signed_cert(folder: Path) -> tuple[str, str]:
@@ -59,6 +69,21 @@ def self_signed_cert(folder: Path) -> tuple[str, str]:
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
     return str(cert_path), str(key_path)
+
+
+def test_database_is_postgres() -> bool:
+    """Whether servers without a database of their own run on PostgreSQL in this run."""
+    return os.environ.get(TEST_DATABASE_ENV, "").lower() in ("postgresql", "postgres")
+
+
+def copy_data_dir(source: Path, target: Path) -> None:
+    """Copy a (stopped) server's data dir, and on PostgreSQL its database: a server on
+    ``target`` starts with the data a server on ``source`` had."""
+    shutil.copytree(source, target)
+    if test_database_is_postgres():
+        from tests.pg_server import clone_database_for_key
+
+        clone_database_for_key(str(Path(source).resolve()), str(Path(target).resolve()))
 
 
 def free_port() -> int:
@@ -85,6 +110,7 @@ class ServerProcess:
             }
         )
         self.env.update(env or {})
+        self.database_url = self._database_choice()
         self.proc: subprocess.Popen | None = None
         self.log_path = self.data_dir / "server.log"
         # Every output line of every run of this object, and a condition that is
@@ -93,6 +119,27 @@ class ServerProcess:
         self._output = threading.Condition()
         self._output_open = False
         self._pump: threading.Thread | None = None
+
+    def _database_choice(self) -> str | None:
+        """The database URL this server runs on; None: SQLite in the data dir."""
+        if "--database-url" in self.extra_args:
+            return self.extra_args[self.extra_args.index("--database-url") + 1]
+        if self.env.get("CHGRID_STORAGE_DATABASE_URL"):
+            return self.env["CHGRID_STORAGE_DATABASE_URL"]
+        if not test_database_is_postgres():
+            return None
+        from tests.pg_server import database_for_key
+
+        url = database_for_key(str(self.data_dir.resolve()))
+        self.env["CHGRID_STORAGE_DATABASE_URL"] = url
+        return url
+
+    def sql(self, statement: str, params: tuple = ()) -> list[tuple]:
+        """Run one statement (``?`` placeholders) on the server's database; its rows."""
+        from tests.db_access import run_sql
+
+        return run_sql(self.database_url or f"sqlite:///{self.data_dir.resolve() / 'chgrid.db'}",
+                       statement, params)
 
     @property
     def http_url(self) -> str:

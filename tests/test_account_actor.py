@@ -1,8 +1,8 @@
-"""The AccountActor driven directly through its proxy, on a real SQLite file."""
+"""The AccountActor driven directly through its proxy, on a real SQLite file and on a
+real PostgreSQL database (every test runs on both: the ``database_url`` fixture)."""
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -26,6 +26,7 @@ from chgrid.auth.tokens import TOKEN_LIFETIME_MS, token_hash
 from chgrid.db.database import db_proxy
 from chgrid.permissions import DEFAULT_ROLES, PERMISSION_KEYS
 from chgrid.settings import AuthSettings
+from tests.db_access import run_sql, write_lock
 from tests.fake_clock import FakeClock
 
 SECRET = "test-secret-for-hmac"
@@ -42,11 +43,11 @@ def _stop_all_actors():
 
 
 class Harness:
-    """Starts and restarts AccountActors on one database file."""
+    """Starts and restarts AccountActors on one database."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.url = f"sqlite:///{path}"
+    def __init__(self, url: str, folder: Path) -> None:
+        self.url = url
+        self.folder = folder  # for other SQLite files
         self.clock = FakeClock()
         self.ref = None
 
@@ -61,16 +62,12 @@ class Harness:
         return self.start()
 
     def sql(self, statement: str, params: tuple = ()) -> list[tuple]:
-        with sqlite3.connect(self.path) as conn:
-            conn.execute("PRAGMA foreign_keys = ON")  # as the application's connections
-            rows = conn.execute(statement, params).fetchall()
-        conn.close()
-        return rows
+        return run_sql(self.url, statement, params)
 
 
 @pytest.fixture
-def h(tmp_path) -> Harness:
-    return Harness(tmp_path / "data" / "chgrid.db")
+def h(tmp_path, database_url) -> Harness:
+    return Harness(database_url, tmp_path)
 
 
 @pytest.fixture
@@ -106,6 +103,11 @@ def test_fresh_database_is_seeded(h, acct):
         assert role["isSystem"] is True and role["userCount"] == 0
         assert role["permissions"] == sorted(DEFAULT_ROLES[role["name"]])
     assert h.sql("SELECT count(*) FROM permissions") == [(19,)]
+
+
+def test_sqlite_databases_use_the_write_ahead_log(tmp_path):
+    h = Harness(f"sqlite:///{tmp_path / 'data' / 'chgrid.db'}", tmp_path)
+    h.start()
     assert h.sql("PRAGMA journal_mode") == [("wal",)]
 
 
@@ -283,15 +285,10 @@ def test_save_state_with_a_deadline_never_commits_after_it(h, acct):
     grant = register(acct, "alice")
     # Already past: skipped, nothing written.
     assert acct.save_state(grant.user_id, nickname="Late", deadline=time.monotonic() - 1).get() is False
-    other = sqlite3.connect(h.path, timeout=0.5, isolation_level=None, check_same_thread=False)
-    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
-    try:
+    with write_lock(h.url):  # another process holds the write lock
         with pytest.raises(peewee.OperationalError):
             acct.save_state(grant.user_id, nickname="Locked", deadline=time.monotonic() + 0.3).get(timeout=10)
-    finally:
-        other.execute("ROLLBACK")
     assert h.sql("SELECT last_nickname FROM user_state") == [("alice",)]
-    other.close()
     # Told saves, retries and the lock breaker: tests/test_account_storage.py.
 
 
@@ -447,20 +444,23 @@ def test_events_after(h):
     server = h.start("server")
     alice = register(server, "alice").user_id
     start = server.latest_event_id().get()
-    last, events = server.events_after(0, "server").get()
-    assert (last, events) == (start, [])  # own events are skipped but consumed
+    ids, events = server.events_after(0, "server").get()
+    assert (ids[-1], events) == (start, [])  # own events are skipped but read
     cli_ref = AccountActor.start(h.url, "placeholder", h.clock, AuthSettings(), origin="cli")
     cli = cli_ref.proxy()
     cli.set_user_role("alice", "editor").get()
     cli.ban("alice").get()
     cli.update_role_permissions("editor", ["chat.send"]).get()
     cli.create_role("mods").get()
-    last, events = server.events_after(start, "server").get()
+    ids, events = server.events_after(start, "server").get()
     assert [(e.user_id, e.kind, e.origin) for e in events] == [
         (alice, "user_role", "cli"), (alice, "user_status", "cli"),
         (alice, "role_permissions", "cli"), (None, "role_created", "cli")]
-    assert last == server.latest_event_id().get() == events[-1].id
-    assert server.events_after(last, "server").get() == (last, [])
+    assert ids == [e.id for e in events]
+    assert ids[-1] == server.latest_event_id().get()
+    assert server.events_after(ids[-1], "server").get() == ([], [])
+    # Ids already read above the watermark are not read again.
+    assert server.events_after(start, "server", tuple(ids[:2])).get()[0] == ids[2:]
     # The scheduled purge of these rows: tests/test_account_storage.py.
 
 
@@ -485,7 +485,7 @@ def test_two_actors_share_one_database_and_unbind_after_the_last(h):
     second_ref = AccountActor.start(h.url, SECRET, h.clock, AuthSettings(), origin="cli")
     register(first, "alice")
     assert second_ref.proxy().find_login("alice").get().username == "alice"
-    other = AccountActor.start(f"sqlite:///{h.path.parent / 'other.db'}", SECRET, h.clock, AuthSettings())
+    other = AccountActor.start(f"sqlite:///{h.folder / 'other.db'}", SECRET, h.clock, AuthSettings())
     with pytest.raises(RuntimeError):
         other.proxy().ready().get(timeout=10)
     pykka.ActorRegistry.stop_all()

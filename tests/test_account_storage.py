@@ -1,12 +1,12 @@
 """The AccountActor under a locked database, and the scheduled ``account_events`` purge.
 
-Real SQLite files; the lock is taken by another connection, as an operator's
-``sqlite3`` shell would. Timers are fired by hand (no sleeping): ``ManualTimers``
-collects what the actor schedules.
+Real SQLite files and real PostgreSQL databases (every test runs on both); the lock is
+taken by another connection, as an operator's ``sqlite3`` or ``psql`` shell would
+(``tests.db_access.write_lock``). Timers are fired by hand (no sleeping):
+``ManualTimers`` collects what the actor schedules.
 """
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 
@@ -18,8 +18,8 @@ from chgrid.actors.account import AccountActor
 from chgrid.actors.account_events import EVENT_PURGE_INTERVAL_S
 from chgrid.auth.passwords import hash_password
 from chgrid.settings import AuthSettings
+from tests.db_access import run_sql, write_lock
 from tests.fake_clock import FakeClock
-from tests.sqlite_lock import exclusive_lock
 
 SECRET = "test-secret-for-hmac"
 HOUR_S = 60 * 60
@@ -55,9 +55,8 @@ class ManualTimers:
 
 
 class Harness:
-    def __init__(self, path) -> None:
-        self.path = path
-        self.url = f"sqlite:///{path}"
+    def __init__(self, url: str) -> None:
+        self.url = url
         self.clock = FakeClock()
         self.timers = ManualTimers()
 
@@ -69,18 +68,14 @@ class Harness:
         return proxy
 
     def sql(self, statement: str, params: tuple = ()) -> list[tuple]:
-        conn = sqlite3.connect(self.path)
-        try:
-            return conn.execute(statement, params).fetchall()
-        finally:
-            conn.close()
+        return run_sql(self.url, statement, params)
 
     def state(self, user_id: int) -> tuple:
         return self.sql("SELECT last_nickname, last_x, last_y FROM user_state WHERE user_id = ?",
                         (user_id,))[0]
 
     def locked(self, release_after_s: float | None = None):
-        return exclusive_lock(self.path, release_after_s)
+        return write_lock(self.url, release_after_s)
 
 
 @pytest.fixture(autouse=True)
@@ -90,8 +85,8 @@ def _stop_all_actors():
 
 
 @pytest.fixture
-def h(tmp_path) -> Harness:
-    return Harness(tmp_path / "chgrid.db")
+def h(database_url) -> Harness:
+    return Harness(database_url)
 
 
 @pytest.fixture
@@ -222,20 +217,20 @@ def test_the_purge_deletes_old_rows_the_poller_has_read_and_keeps_the_rest(h, ac
     register(acct, "carol")
     (new,) = [i for i in _event_ids(h) if i not in old]
 
-    last, _ = acct.events_after(0, "server").get()  # the poller has seen them, not passed them
-    assert last == new
+    ids, _ = acct.events_after(0, "server").get()  # the poller has seen them, not passed them
+    assert ids == old + [new]
     fire_purge(h, acct)
     assert _event_ids(h) == old + [new]  # nothing it had not read past is gone
     assert h.timers.delays(purge=True) == [EVENT_PURGE_INTERVAL_S]  # rescheduled
 
-    acct.events_after(last, "server").get()  # read past everything
+    acct.events_after(new, "server").get()  # read past everything
     fire_purge(h, acct)
     assert _event_ids(h) == [new]  # old rows gone, the recent one kept
 
 
 def test_the_purge_keeps_the_newest_row_so_ids_are_never_reused(h, acct):
     register(acct, "alice")
-    last, _ = acct.events_after(0, "server").get()
+    (last,) = acct.events_after(0, "server").get()[0]
     acct.events_after(last, "server").get()
     h.clock.advance(2 * HOUR_S)
     fire_purge(h, acct)
@@ -243,13 +238,13 @@ def test_the_purge_keeps_the_newest_row_so_ids_are_never_reused(h, acct):
     cli = AccountActor.start(h.url, SECRET, h.clock, AuthSettings(), origin="cli",
                              timers=ManualTimers()).proxy()
     cli.create_role("mods").get()
-    after, events = acct.events_after(last, "server").get()
-    assert after == last + 1 and [e.kind for e in events] == ["role_created"]
+    ids, events = acct.events_after(last, "server").get()
+    assert ids == [last + 1] and [e.kind for e in events] == ["role_created"]
 
 
 def test_a_locked_database_only_delays_the_purge(h, acct):
     register(acct, "alice")
-    last, _ = acct.events_after(0, "server").get()
+    acct.events_after(0, "server").get()
     register(acct, "bob")
     acct.events_after(acct.latest_event_id().get(), "server").get()
     h.clock.advance(2 * HOUR_S)

@@ -1,39 +1,27 @@
 """Acknowledged nickname and teleport changes are committed before they are answered,
 survive kill -9, and a change the database cannot take is refused and changes nothing.
 
-The test holds SQLite's write lock on the server's database from this process
-(``BEGIN IMMEDIATE``), which stalls the server's commit exactly where a slow disk or a
-crash between "answered" and "committed" would hurt.
+The test holds the database's write lock from this process (``tests.db_access.write_lock``:
+SQLite's one write lock, or on PostgreSQL an ``EXCLUSIVE`` lock on every chgrid table),
+which stalls the server's commit exactly where a slow disk or a crash between
+"answered" and "committed" would hurt. Every test runs on both backends.
 """
 from __future__ import annotations
-
-import contextlib
-import sqlite3
 
 import pytest
 
 from chgrid.world.nicknames import NOT_SAVED
+from tests.db_access import write_lock
 from tests.support import ServerProcess, login, register
 
 COMMIT_WAIT_S = 3.0  # storage.commit_wait_s of the server under test
 HELD_S = 1.0  # a lock the server must wait out (shorter than COMMIT_WAIT_S)
 
 
-@contextlib.contextmanager
-def write_lock(data_dir):
-    """Hold the database's write lock until the block ends."""
-    conn = sqlite3.connect(data_dir / "chgrid.db", timeout=0.5, isolation_level=None)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        yield
-        conn.execute("ROLLBACK")
-    finally:
-        conn.close()
-
-
 @pytest.fixture
-def server(tmp_path):
-    srv = ServerProcess(tmp_path / "data", env={"CHGRID_STORAGE_COMMIT_WAIT_S": str(COMMIT_WAIT_S)})
+def server(tmp_path, database_url):
+    srv = ServerProcess(tmp_path / "data", env={"CHGRID_STORAGE_COMMIT_WAIT_S": str(COMMIT_WAIT_S),
+                                                "CHGRID_STORAGE_DATABASE_URL": database_url})
     srv.start()
     yield srv
     srv.stop()
@@ -42,14 +30,14 @@ def server(tmp_path):
 def test_acks_wait_for_the_commit_and_survive_kill9(server):
     client, _, welcome = register(server, "ackuser")
     me = welcome["id"]
-    with write_lock(server.data_dir):
+    with write_lock(server.database_url):
         client.send({"type": "update_nickname", "nickname": "Durable"})
         client.nothing(HELD_S)  # the old code answered at once, before its save
     result = client.expect("nickname_result", timeout=COMMIT_WAIT_S + 5)
     assert result["accepted"] is True and result["effectiveNickname"] == "Durable"
     client.expect("chat_message", message="You are now known as Durable.")
 
-    with write_lock(server.data_dir):
+    with write_lock(server.database_url):
         client.send({"type": "teleport_complete", "x": 7, "y": 9})
         client.nothing(HELD_S)
     assert client.expect("update_position", id=me, timeout=COMMIT_WAIT_S + 5) == {
@@ -73,7 +61,7 @@ def test_a_change_the_database_cannot_take_is_refused_and_changes_nothing(server
     observer.expect("teleport_complete", id=me)
     seen = len(observer.received)
 
-    with write_lock(server.data_dir):  # held past the server's commit wait
+    with write_lock(server.database_url):  # held past the server's commit wait
         mover.send({"type": "update_nickname", "nickname": "Lost"})
         result = mover.expect("nickname_result", timeout=COMMIT_WAIT_S + 10)
         assert result == {"type": "nickname_result", "accepted": False, "requestedNickname": "Lost",

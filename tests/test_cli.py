@@ -151,6 +151,57 @@ def test_allow_insecure_ws_flag_lets_a_public_bind_through(fake_server):
     assert fake_server[-1].network.allow_insecure_ws is True
 
 
+def test_cluster_flags_reach_the_server(fake_server, caplog):
+    url = "postgresql://chgrid:pw@127.0.0.1:5432/chgrid"
+    assert cli.main(["serve", "--database-url", url, "--redis-url", "redis://:pw@127.0.0.1:6379/2",
+                     "--reuse-port", "--lease-s", "3"]) == 7
+    settings = fake_server[-1]
+    assert settings.storage.database_url == url
+    assert settings.cluster.redis_url == "redis://:pw@127.0.0.1:6379/2"
+    assert settings.cluster.lease_s == 3.0 and settings.server.reuse_port is True
+    assert "SQLite" not in caplog.text  # PostgreSQL: no one-machine warning
+
+
+def test_cluster_settings_from_the_environment(fake_server, monkeypatch, caplog):
+    monkeypatch.setenv("CHGRID_STORAGE_DATABASE_URL", "postgresql://u:p@db.internal/chgrid")
+    monkeypatch.setenv("CHGRID_CLUSTER_REDIS_URL", "rediss://redis.internal:6380/1")
+    monkeypatch.setenv("CHGRID_CLUSTER_LEASE_S", "7.5")
+    monkeypatch.setenv("CHGRID_SERVER_REUSE_PORT", "yes")
+    assert cli.main(["serve"]) == 7
+    settings = fake_server[-1]
+    assert settings.storage.database_url == "postgresql://u:p@db.internal/chgrid"
+    assert settings.cluster.redis_url == "rediss://redis.internal:6380/1"
+    assert settings.cluster.lease_s == 7.5 and settings.server.reuse_port is True
+
+
+def test_cluster_on_sqlite_starts_with_a_one_machine_warning(fake_server, caplog):
+    with caplog.at_level("WARNING", logger="chgrid"):
+        assert cli.main(["serve", "--redis-url", "redis://:hunter2@127.0.0.1:6379/0"]) == 7
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("the database is SQLite" in w and "all nodes must run on this one machine" in w
+               and "docs/deploy.md" in w for w in warnings), warnings
+    assert "hunter2" not in caplog.text
+
+
+def test_missing_redis_client_stops_before_the_server(fake_server, monkeypatch, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "redis" else real(name, *a))
+    assert cli.main(["serve", "--redis-url", "redis://127.0.0.1:6379/0"]) == 2
+    assert "chgrid: cluster.redis_url needs the Python package redis" in capsys.readouterr().err
+    assert not [c for c in fake_server if not isinstance(c, tuple)]
+
+
+def test_reuse_port_with_port_zero_exits_2(tmp_path):
+    result = run_chgrid("serve", "--port", "0", "--reuse-port", cwd=tmp_path)
+    assert result.returncode == 2
+    assert ("chgrid: Invalid value for 'server.reuse_port' from --reuse-port: true (accepted: false while "
+            "server.port is 0 from --port; nodes sharing a port need a fixed port)") in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "chgrid-data").exists()
+
+
 def test_missing_web_root_stops_before_the_server(fake_server, capsys):
     assert cli.main(["serve", "--web-root", "nowhere"]) == 2
     assert "is not a directory" in capsys.readouterr().err

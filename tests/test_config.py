@@ -216,7 +216,7 @@ def test_unknown_section(tmp_path):
     config = write(tmp_path / "c.toml", "[srever]\nport = 1\n")
     message = config_error(config, {}, {})
     assert "Unknown config section '[srever]'" in message and "did you mean 'server'?" in message
-    assert "accepted sections: server, storage, web, tls, network, logging, world, auth, radio" in message
+    assert "accepted sections: server, storage, cluster, web, tls, network, logging, world, auth, radio" in message
 
 
 def test_key_outside_any_section(tmp_path):
@@ -266,6 +266,78 @@ def test_relative_paths_in_the_file_resolve_against_its_folder(tmp_path, monkeyp
 def test_database_url_kept_when_absolute_or_remote():
     for url in ("sqlite:////srv/x.db", "sqlite:///:memory:", "postgresql://u:p@db.example/chgrid"):
         assert load_settings(None, {"CHGRID_STORAGE_DATABASE_URL": url}, {}).storage.database_url == url
+
+
+# --------------------------------------------------------------------------- cluster keys
+
+
+def test_cluster_keys_default_to_a_single_node():
+    settings = load_settings(None, {}, {})
+    assert settings.cluster.redis_url == "" and settings.cluster.lease_s == 5.0
+    assert settings.server.reuse_port is False
+
+
+@pytest.mark.parametrize("url", ["redis://127.0.0.1:6379/0", "redis://:pw@redis.internal/3",
+                                 "rediss://chgrid:pw@redis.example:6380", "redis://[::1]:6379"])
+def test_redis_urls_from_each_layer(tmp_path, url):
+    config = write(tmp_path / "c.toml", f"[cluster]\nredis_url = '{url}'\nlease_s = 2\n")
+    assert load_settings(config, {}, {}).cluster.redis_url == url
+    assert load_settings(config, {}, {}).cluster.lease_s == 2.0
+    assert load_settings(None, {"CHGRID_CLUSTER_REDIS_URL": url}, {}).cluster.redis_url == url
+    assert load_settings(None, {}, {"cluster": {"redis_url": url}}).cluster.redis_url == url
+
+
+@pytest.mark.parametrize("url", ["http://redis.example", "redis://", "redis:///0", "redis://h:port/0",
+                                 "redis://h/zero", "unix:///run/redis.sock"])
+def test_bad_redis_url_is_refused(url):
+    message = config_error(None, {}, {"cluster": {"redis_url": url}})
+    assert message.startswith("Invalid value for 'cluster.redis_url' from --redis-url")
+    assert "redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]" in message
+
+
+def test_a_refused_url_never_shows_its_password():
+    message = config_error(None, {"CHGRID_CLUSTER_REDIS_URL": "redis://chgrid:s3cret@host:xx/0",
+                                  "CHGRID_STORAGE_DATABASE_URL": "nosuchdb://u:hunter2@db/x"}, {})
+    assert "s3cret" not in message and "hunter2" not in message
+    assert "'redis://chgrid:PASSWORD@host:xx/0'" in message
+    assert "'nosuchdb://u:PASSWORD@db/x'" in message
+
+
+@pytest.mark.parametrize("value,ok", [(1, True), (60, True), (0.5, False), (61, False), (5.5, True)])
+def test_lease_time_is_one_to_sixty_seconds(value, ok):
+    if ok:
+        assert load_settings(None, {}, {"cluster": {"lease_s": value}}).cluster.lease_s == value
+    else:
+        assert "(accepted: a number of seconds from 1 to 60)" in config_error(
+            None, {}, {"cluster": {"lease_s": value}})
+
+
+def test_reuse_port_needs_a_fixed_port():
+    assert load_settings(None, {}, {"server": {"reuse_port": True, "port": 9000}}).server.reuse_port is True
+    message = config_error(None, {"CHGRID_SERVER_PORT": "0"}, {"server": {"reuse_port": True}})
+    assert message == ("Invalid value for 'server.reuse_port' from --reuse-port: true (accepted: false while "
+                       "server.port is 0 from CHGRID_SERVER_PORT; nodes sharing a port need a fixed port)")
+
+
+def test_missing_drivers_are_named_with_their_extra(monkeypatch):
+    import importlib.util
+
+    from chgrid.config import missing_extras
+
+    settings = load_settings(None, {}, {"storage": {"database_url": "postgresql://u:p@db/chgrid"},
+                                        "cluster": {"redis_url": "redis://127.0.0.1/0"}})
+    missing_extras(settings)  # both installed in the test environment
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name in ("redis", "psycopg2") else real(name, *a))
+    with pytest.raises(ConfigError) as info:
+        missing_extras(settings)
+    lines = str(info.value).splitlines()
+    assert len(lines) == 2
+    assert "PostgreSQL storage.database_url needs the Python package psycopg2" in lines[0]
+    assert "pip install '.[postgres]'" in lines[0]
+    assert "cluster.redis_url needs the Python package redis" in lines[1] and "'.[cluster]'" in lines[1]
+    missing_extras(load_settings(None, {}, {}))  # SQLite and no Redis need neither
 
 
 def test_host_brackets_and_log_level_case():

@@ -17,9 +17,14 @@ SHELL = frozenset({"chgrid.server", "chgrid.cli", "chgrid.admin_cli", "chgrid.__
 # A stateful item plug-in keeps its actor beside its pure modules; these module names
 # inside a type's folder belong to the actor layer.
 PLUGIN_ACTOR_MODULES = frozenset({"actor", "plugin"})
-LAYERS = ("pure", "actors", "web", "shell")
+# chgrid.cluster (the Redis primitives) sits between the pure logic and the actors.
+LAYERS = ("pure", "cluster", "actors", "web", "shell")
 # Third-party packages a layer may not use, below the layer that owns them.
-FORBIDDEN_THIRD_PARTY = {"pure": ("pykka", "tornado"), "actors": ("tornado",)}
+FORBIDDEN_THIRD_PARTY = {
+    "pure": ("pykka", "tornado", "redis"),
+    "cluster": ("pykka", "tornado"),
+    "actors": ("tornado",),
+}
 
 
 def _module_files() -> dict[str, Path]:
@@ -69,10 +74,12 @@ GRAPH = {name: _internal_edges(name, path) for name, path in MODULES.items()}
 def layer_of(module: str) -> str:
     if module in SHELL:
         return "shell"
-    if module.startswith("chgrid.web"):
+    if module.startswith(("chgrid.web", "chgrid.transport")):
         return "web"
     if module.startswith("chgrid.actors"):
         return "actors"
+    if module == "chgrid.cluster" or module.startswith("chgrid.cluster."):
+        return "cluster"
     parts = module.split(".")
     if parts[:3] == ["chgrid", "items", "types"] and len(parts) == 5 and parts[4] in PLUGIN_ACTOR_MODULES:
         return "actors"
@@ -142,6 +149,7 @@ def test_imports_follow_the_layers(module):
 def test_layer_assignment():
     assert layer_of("chgrid.items.operations") == "pure"
     assert layer_of("chgrid.actors.room") == "actors"
+    assert layer_of("chgrid.cluster.bus") == "cluster"
     assert layer_of("chgrid.web.ws") == "web"
     assert layer_of("chgrid.server") == "shell"
 

@@ -7,13 +7,12 @@ those that only read or are refused share one (``quiet_world``).
 """
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 
 import pytest
 
-from tests.support import ROOT, Client, ConnectionClosed, ServerProcess, login, register
+from tests.support import ROOT, Client, ConnectionClosed, ServerProcess, copy_data_dir, login, register
 
 LOGIN_FAILED = "We couldn't log you in. Check your details and try again."
 RESUME_FAILED = "We couldn't restore your session. Please log in again."
@@ -38,7 +37,7 @@ def admin_data(tmp_path_factory):
 
 def start_world(admin_data, data_dir):
     """A server on a copy of ``admin_data``, root logged in, alice and bob registered."""
-    shutil.copytree(admin_data, data_dir)
+    copy_data_dir(admin_data, data_dir)
     server = ServerProcess(data_dir).start()
     admin, admin_auth, _ = login(server, "root", "rootpass123")
     alice, alice_auth, _ = register(server, "alice")

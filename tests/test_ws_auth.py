@@ -213,21 +213,18 @@ def test_websocket_on_other_paths_and_any_origin(shared_server):
 
 
 def test_password_rehashed_on_login_when_cost_rises(tmp_path):
-    import sqlite3
-
     from tests.support import ServerProcess
 
     server = ServerProcess(tmp_path / "data").start()
     try:
         register(server, "jane")
         server.stop()
-        db = tmp_path / "data" / "chgrid.db"
-        stored = sqlite3.connect(db).execute("SELECT password_hash FROM users WHERE username='jane'").fetchone()[0]
+        stored = server.sql("SELECT password_hash FROM users WHERE username='jane'")[0][0]
         assert stored.startswith("pbkdf2_sha256$1000$")
         server.env["CHGRID_AUTH_PBKDF2_ITERATIONS"] = "2000"
         server.start()
         login(server, "jane")
-        stored = sqlite3.connect(db).execute("SELECT password_hash FROM users WHERE username='jane'").fetchone()[0]
+        stored = server.sql("SELECT password_hash FROM users WHERE username='jane'")[0][0]
         assert stored.startswith("pbkdf2_sha256$2000$")
         login(server, "jane")  # the upgraded hash verifies
     finally:

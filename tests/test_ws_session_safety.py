@@ -18,6 +18,7 @@ import pytest
 
 from chgrid.auth.passwords import PasswordHasher, hash_password, parse_hash
 from chgrid.auth.policy import AuthPolicy
+from chgrid.auth.limiter import LocalLoginLimiter
 from chgrid.auth.ratelimit import AuthRateLimiter
 from chgrid.settings import AuthSettings, NetworkSettings, Settings
 from tests.fake_clock import FakeClock
@@ -225,8 +226,8 @@ def test_unknown_wrong_and_disabled_logins_each_verify_once_at_the_same_cost(tmp
             assert account.register(name, hash_password("password123", ITERATIONS), None).get(timeout=10)
         account.ban("dave").get(timeout=10)
         ctx = ServerContext(
-            settings=Settings(network=NetworkSettings()), account=account, rooms={}, default_room="main",
-            hasher=hasher, limiter=AuthRateLimiter(clock), policy=AuthPolicy.from_settings(AuthSettings()),
+            settings=Settings(network=NetworkSettings()), account=account, rooms=None,
+            hasher=hasher, limiter=LocalLoginLimiter(AuthRateLimiter(clock)), policy=AuthPolicy.from_settings(AuthSettings()),
             connections=None, clock=clock, instance_id="t", version="t", started_monotonic=0.0, tls=False,
             dummy_hash=hasher.dummy_hash_blocking(30), rng=random.Random(1),
         )

@@ -9,7 +9,6 @@ of their own.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 
 import pytest
@@ -171,8 +170,7 @@ def test_live_notes_go_to_others_with_the_piano_voice(lan_server):
 
 def stored_song(server, song_id: str) -> dict:
     """A finished recording as the server stored it (read from its database)."""
-    with sqlite3.connect(server.data_dir / "chgrid.db") as db:
-        (data,) = db.execute("SELECT data FROM piano_songs WHERE song_id = ?", (song_id,)).fetchone()
+    ((data,),) = server.sql("SELECT data FROM piano_songs WHERE song_id = ?", (song_id,))
     return json.loads(data)
 
 

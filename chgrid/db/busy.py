@@ -3,7 +3,10 @@
 Another connection holding SQLite's write lock (an operator's ``sqlite3`` shell, a
 backup, ``chgrid admin``) makes a write fail with "database is locked" once its busy
 timeout runs out. That failure is temporary: a write nobody waits for is worth
-retrying, while a constraint violation or a broken row never gets better.
+retrying, while a constraint violation or a broken row never gets better. On
+PostgreSQL the same holds for a ``lock_timeout`` or ``statement_timeout`` that ran
+out, a serialisation failure, a deadlock and a lost connection (the server restarting):
+see :mod:`chgrid.db.postgres`.
 
 :class:`LockState` remembers that the last attempt found the database locked. While
 it does, a write somebody waits for tries only briefly (:data:`PROBE_WAIT_S`) instead
@@ -18,10 +21,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 
+from chgrid.db.postgres import CONNECTION_LOST_WORDS, is_retryable_sqlstate, sqlstate
+
 # SQLite primary result codes (the low byte of an extended code).
 _SQLITE_BUSY = 5
 _SQLITE_LOCKED = 6
-_LOCK_WORDS = ("database is locked", "database table is locked", "database is busy")
+_LOCK_WORDS = ("database is locked", "database table is locked", "database is busy") + CONNECTION_LOST_WORDS
 
 # A write nobody waits for takes the lock for at most this long per attempt, so it
 # never holds up a write somebody waits for by more than that.
@@ -39,12 +44,16 @@ RETRY_MAX_ATTEMPTS = 160
 
 
 def is_lock_error(error: BaseException | None) -> bool:
-    """True if ``error`` (or the driver error it wraps) means "locked, try again later"."""
+    """True if ``error`` (or the driver error it wraps) means "locked, try again later"
+    (on PostgreSQL also: "the connection was lost, try again on a new one")."""
     seen = 0
     while error is not None and seen < 5:
         code = getattr(error, "sqlite_errorcode", None)
         if isinstance(error, sqlite3.Error) and code is not None:
             return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+        state = sqlstate(error)
+        if state is not None:
+            return is_retryable_sqlstate(state)
         if any(word in str(error).lower() for word in _LOCK_WORDS):
             return True
         error = error.__cause__ or error.__context__

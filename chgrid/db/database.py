@@ -24,6 +24,11 @@ SQLite settings and why:
 their own wait (:func:`lock_wait`, :func:`set_busy_timeout`), and :func:`lock_state`
 tells every writer of the process when the database was last found locked
 (:mod:`chgrid.db.busy`).
+
+PostgreSQL URLs open a :class:`chgrid.db.postgres.ChgridPostgresDatabase`: the same
+bounded waits become ``lock_timeout`` per transaction, a connection the server closed
+is replaced, and :func:`create_tables` runs under an advisory lock so several
+processes starting at once on an empty database do not race each other.
 """
 from __future__ import annotations
 
@@ -40,6 +45,7 @@ import peewee
 from playhouse import db_url
 
 from chgrid.db.busy import LockState
+from chgrid.db.postgres import ChgridPostgresDatabase, session_lock, widen_columns
 
 db_proxy = peewee.DatabaseProxy()
 
@@ -75,7 +81,8 @@ def open_database(url: str) -> peewee.Database:
 
     ``sqlite:///relative.db``, ``sqlite:////absolute/path.db`` and ``sqlite:///:memory:``
     get the pragmas above (the file's folder is created); ``postgresql://user:pass@host/db``
-    goes through ``playhouse.db_url`` unchanged (needs ``psycopg2``).
+    (query parameters such as ``?sslmode=require`` go to the driver) opens a
+    :class:`~chgrid.db.postgres.ChgridPostgresDatabase` (needs ``psycopg2``).
     """
     scheme = urlparse(url).scheme.lower()
     if scheme in SQLITE_SCHEMES:
@@ -90,7 +97,8 @@ def open_database(url: str) -> peewee.Database:
             timeout=SQLITE_BUSY_TIMEOUT_S,
         )
     if scheme in POSTGRES_SCHEMES:
-        return db_url.connect(url)
+        params = db_url.parse(url)
+        return ChgridPostgresDatabase(params.pop("database"), **params)
     # Never echo the URL: it may carry a password.
     raise ValueError(
         f"Unsupported database URL scheme {scheme!r}; use sqlite:/// or postgresql://"
@@ -98,23 +106,30 @@ def open_database(url: str) -> peewee.Database:
 
 
 def set_busy_timeout(database: peewee.Database | peewee.DatabaseProxy, seconds: float) -> None:
-    """Make the calling thread's SQLite connection wait at most ``seconds`` for a lock
-    from now on (other databases: nothing)."""
+    """Make the calling thread's connection wait at most ``seconds`` for a lock from now
+    on (SQLite: its busy timeout; PostgreSQL: the ``lock_timeout`` of its transactions)."""
     real = database.obj if isinstance(database, peewee.DatabaseProxy) else database
     if isinstance(real, peewee.SqliteDatabase):
         real.execute_sql(f"PRAGMA busy_timeout = {max(1, int(seconds * 1000))}")
+    elif isinstance(real, ChgridPostgresDatabase):
+        real.set_default_bound(seconds)
 
 
 @contextlib.contextmanager
 def lock_wait(database: peewee.Database | peewee.DatabaseProxy, seconds: float | None):
-    """Within the block, wait at most ``seconds`` for SQLite's write lock.
+    """Within the block, wait at most ``seconds`` for SQLite's write lock (PostgreSQL:
+    for a row or table lock, in each transaction begun in the block).
 
     Applies to the calling thread's connection and is restored afterwards. An
     acknowledged change uses it so that a locked database answers "failed" within the
     time its sender waits, instead of committing after the sender was told it failed.
-    ``None``, or a database other than SQLite, changes nothing.
+    ``None``, or another database, changes nothing.
     """
     real = database.obj if isinstance(database, peewee.DatabaseProxy) else database
+    if seconds is not None and isinstance(real, ChgridPostgresDatabase):
+        with real.bounded(seconds):
+            yield
+        return
     if seconds is None or not isinstance(real, peewee.SqliteDatabase):
         yield
         return
@@ -225,5 +240,11 @@ def all_models() -> list[type[peewee.Model]]:
 
 
 def create_tables() -> None:
-    """Create every missing table and index (``IF NOT EXISTS``) on the bound database."""
-    db_proxy.create_tables(all_models(), safe=True)
+    """Create every missing table and index (``IF NOT EXISTS``) on the bound database.
+
+    On PostgreSQL one process at a time (concurrent ``CREATE TABLE IF NOT EXISTS`` can
+    fail there), and ``varchar`` columns an older chgrid made too narrow are widened."""
+    models = all_models()
+    with session_lock(db_proxy, "schema"):
+        db_proxy.create_tables(models, safe=True)
+        widen_columns(db_proxy, models)

@@ -4,7 +4,9 @@ The reference keeps items and piano songs in two JSON files rewritten in place; 
 they are rows written in the same transaction as the change they record, so an
 acknowledged item change survives a crash. ``params`` and song data are JSON text.
 ``carrierId`` is deliberately not stored: a carrier is a live connection, and a restored
-carrier id would leave a permanently "carried" ghost item (items.md §7).
+carrier id would leave a permanently "carried" ghost item (items.md §7). Titles and
+names are ``TEXT``: their limits live in the item rules, and PostgreSQL, unlike SQLite,
+would enforce a ``varchar`` length.
 """
 from __future__ import annotations
 
@@ -21,13 +23,13 @@ class ItemRow(BaseModel):
     grid = peewee.CharField(max_length=64, default="main", index=True,
                            constraints=[peewee.SQL("DEFAULT 'main'")])
     type = peewee.CharField(max_length=64)
-    title = peewee.CharField(max_length=255)
+    title = peewee.TextField()
     x = peewee.IntegerField()
     y = peewee.IntegerField()
     created_by = peewee.CharField(max_length=64)
-    created_by_name = peewee.CharField(max_length=255, null=True)
+    created_by_name = peewee.TextField(null=True)
     updated_by = peewee.CharField(max_length=64)
-    updated_by_name = peewee.CharField(max_length=255, null=True)
+    updated_by_name = peewee.TextField(null=True)
     created_at = peewee.BigIntegerField()
     updated_at = peewee.BigIntegerField()
     version = peewee.IntegerField(default=1)
@@ -48,4 +50,15 @@ class PianoSongRow(BaseModel):
         table_name = "piano_songs"
 
 
-MODELS: tuple[type[BaseModel], ...] = (ItemRow, PianoSongRow)
+class RoomFence(BaseModel):
+    """The lease epoch a grid's current owner holds (``chgrid.db.fence``): item writes
+    made under another epoch are refused."""
+
+    grid = peewee.CharField(max_length=64, primary_key=True)
+    epoch = peewee.BigIntegerField()
+
+    class Meta:
+        table_name = "room_fence"
+
+
+MODELS: tuple[type[BaseModel], ...] = (ItemRow, PianoSongRow, RoomFence)

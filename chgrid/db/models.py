@@ -2,9 +2,13 @@
 
 Only the AccountActor reads and writes these tables. Times are Unix epoch milliseconds
 (``BigIntegerField``: they do not fit 32 bits); account ids are integers, rendered as
-strings on the wire. ``account_events`` is this project's addition: every role or
-account mutation appends a row in the same transaction, so a server can notice what
-``chgrid admin`` changed from another process and push ``auth_permissions``.
+strings on the wire. Text whose length policy or configuration decides (user names,
+e-mail addresses, event origins) is ``TEXT``: SQLite ignores a ``varchar`` length but
+PostgreSQL enforces it, and the database is not where those limits live.
+
+``account_events`` is this project's addition: every role or account mutation appends a
+row in the same transaction, so a server can notice what ``chgrid admin`` changed from
+another process and push ``auth_permissions``.
 """
 from __future__ import annotations
 
@@ -58,10 +62,10 @@ class User(BaseModel):
     """An account. ``username`` is stored normalised (trimmed, lower-case)."""
 
     id = peewee.AutoField()
-    username = peewee.CharField(max_length=255, unique=True)
+    username = peewee.TextField(unique=True)
     password_hash = peewee.TextField()
     # UNIQUE allows many NULLs in both SQLite and PostgreSQL: "unique where not null".
-    email = peewee.CharField(max_length=320, null=True, unique=True)
+    email = peewee.TextField(null=True, unique=True)
     # No ON DELETE: a role still in use must not vanish (role delete moves users first).
     role = peewee.ForeignKeyField(Role, column_name="role_id", null=True, backref="users")
     status = peewee.CharField(max_length=16, default=STATUS_ACTIVE)
@@ -114,7 +118,7 @@ class AccountEvent(BaseModel):
     id = peewee.AutoField()
     user_id = peewee.IntegerField(null=True)
     kind = peewee.CharField(max_length=32)
-    origin = peewee.CharField(max_length=32)
+    origin = peewee.TextField()  # "cli", "server:<uuid>", a cluster node's id
     created_at_ms = peewee.BigIntegerField(index=True)
 
     class Meta:

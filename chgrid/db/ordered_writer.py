@@ -7,7 +7,8 @@ given and fails fast otherwise. A write nobody waits for goes through
 :meth:`OrderedWriter.write_later`: queued, then committed in order by the background
 thread, each attempt taking the database lock for at most ``RETRY_LOCK_WAIT_S``,
 retried with back-off while the database is locked and given up (logged) after
-``RETRY_MAX_ATTEMPTS`` or at once on any other error, which retrying cannot mend.
+``RETRY_MAX_ATTEMPTS`` or at once on any other error, which retrying cannot mend (such as
+:class:`~chgrid.db.fence.StaleOwnerError`: the room has a new owner).
 
 Order: one write runs at a time (a mutex), queued writes run first-in first-out, and
 when a write commits now, what it supersedes is removed from the queued ones
@@ -38,6 +39,7 @@ from chgrid.db.busy import (
 )
 from chgrid.db.database import lock_state as database_lock_state
 from chgrid.db.database import lock_wait
+from chgrid.db.fence import StaleOwnerError
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +186,9 @@ class OrderedWriter:
             self.lock_state.failed(err)
             if is_lock_error(err):
                 return "retry"
+            if isinstance(err, StaleOwnerError):  # expected when a room moved to another node
+                log.warning("%s: %s; write dropped: %s", self._name, err, job.describe())
+                return "done"
             log.exception("%s: write failed and will not be retried: %s", self._name, job.describe())
             return "done"
         self.lock_state.committed()

@@ -12,6 +12,11 @@ goes through ``apply_later`` instead: it returns at once and a background writer
 Both kinds go through one ordered stream, so a queued older write never lands after
 a newer one for the same item or song.
 
+In a cluster the store carries its owner's lease epoch (``fence_epoch``): every write
+transaction then first checks the grid's fence (:mod:`chgrid.db.fence`) and raises
+:class:`~chgrid.db.fence.StaleOwnerError`, writing nothing, once another node has
+claimed the grid. Without one (a single process) nothing is checked.
+
 Loading is defensive where the reference was not: a bad row is logged and skipped on
 its own instead of aborting the whole load (which, in the reference, led to the next
 save overwriting everything with an empty world).
@@ -27,12 +32,16 @@ from typing import Any
 import peewee
 
 from chgrid.db.database import db_proxy
+from chgrid.db.fence import StaleOwnerError, check_fence
 from chgrid.db.item_models import ItemRow, PianoSongRow
 from chgrid.db.ordered_writer import OrderedWriter
+from chgrid.db.postgres import is_postgres
 from chgrid.items.model import ItemState
 from chgrid.items.registry import ItemRegistry, default_registry
 
 log = logging.getLogger(__name__)
+
+__all__ = ["ItemStore", "SongWrite", "StaleOwnerError"]
 
 _ITEM_COLUMNS = (
     ItemRow.id, ItemRow.type, ItemRow.title, ItemRow.x, ItemRow.y,
@@ -67,17 +76,20 @@ class ItemStore:
     database before it raises (None: the database's own busy timeout), so the room's
     thread is held up at most that long. ``writer`` (default: a new
     :class:`~chgrid.db.ordered_writer.OrderedWriter` on ``database``) orders the writes.
-    Call :meth:`close` at shutdown so queued ``apply_later`` writes get their chance to
-    commit.
+    ``fence_epoch`` (settable later; None: no check) is the lease epoch the grid must
+    still be fenced at for a write to go in. Call :meth:`close` at shutdown so queued
+    ``apply_later`` writes get their chance to commit.
     """
 
     def __init__(self, database: peewee.Database | peewee.DatabaseProxy = db_proxy,
                  registry: ItemRegistry | None = None, grid: str = "main",
-                 lock_wait_s: float | None = None, writer: OrderedWriter | None = None) -> None:
+                 lock_wait_s: float | None = None, writer: OrderedWriter | None = None,
+                 fence_epoch: int | None = None) -> None:
         self._db = database
         self._registry = registry or default_registry()
         self.grid = grid
         self.lock_wait_s = lock_wait_s
+        self.fence_epoch = fence_epoch
         self._writer = writer or OrderedWriter(database, name=f"items[{grid}]")
 
     # --- loading ----------------------------------------------------------------
@@ -88,8 +100,11 @@ class ItemStore:
         Rows are read raw (no Peewee conversion) so one malformed value cannot abort
         the iteration over the others.
         """
+        # Ties broken by id in byte order on both databases: PostgreSQL would otherwise
+        # use the database's locale collation, which orders ids differently from SQLite.
+        by_id = ItemRow.id.collate('"C"') if is_postgres(self._db) else ItemRow.id
         query = (ItemRow.select(*_ITEM_COLUMNS).where(ItemRow.grid == self.grid)
-                 .order_by(ItemRow.created_at, ItemRow.id))
+                 .order_by(ItemRow.created_at, by_id))
         items: list[ItemState] = []
         for row in self._db.execute(query).fetchall():
             item = self._item_from_row(row)
@@ -140,7 +155,8 @@ class ItemStore:
 
         Deletions run last so a batch that both touched and deleted an item ends with
         the item gone. Raises if the database refused it or stayed locked for
-        ``lock_wait_s``; then nothing of the batch was written.
+        ``lock_wait_s`` (:class:`~chgrid.db.fence.StaleOwnerError` if the grid is fenced
+        at another epoch than ``fence_epoch``); then nothing of the batch was written.
         """
         batch = self._batch(upserts, deletes, songs)
         if batch is not None:
@@ -172,7 +188,7 @@ class ItemStore:
         deletes = tuple(deletes)
         if not (rows or deletes or song_rows):
             return None
-        return _Batch(self._db, rows, deletes, song_rows)
+        return _Batch(self._db, rows, deletes, song_rows, self.grid, self.fence_epoch)
 
     def _item_values(self, item: ItemState) -> dict:
         return {
@@ -204,9 +220,13 @@ class _Batch:
     items: tuple[tuple[str, dict], ...]  # (item id, column values)
     deletes: tuple[str, ...]
     songs: tuple[tuple[str, str, str], ...]  # (song id, item id, JSON data)
+    grid: str = "main"
+    fence_epoch: int | None = None  # the epoch the grid must be fenced at (None: no check)
 
     def run(self) -> None:
         with self.db.atomic():
+            if self.fence_epoch is not None:
+                check_fence(self.db, self.grid, self.fence_epoch)
             for _, values in self.items:
                 ItemRow.insert(values).on_conflict(conflict_target=[ItemRow.id],
                                                    preserve=_ITEM_PRESERVE).execute()
@@ -230,6 +250,8 @@ class _Batch:
             tuple(row for row in self.items if row[0] not in items_done),
             tuple(item_id for item_id in self.deletes if item_id not in items_done),
             tuple(song for song in self.songs if song[0] not in songs_done and song[1] not in deleted),
+            self.grid,
+            self.fence_epoch,
         )
         return left if (left.items or left.deletes or left.songs) else None
 

@@ -116,16 +116,7 @@ async def _escalates(account: Any, packet_type: str, data: dict, held: frozenset
 
 
 async def push_authority(ctx: Any, user_ids) -> None:
-    """Re-read each account's role, permissions and status and tell every room."""
-    for user_id in user_ids:
-        authority = await ask(ctx.account.authority(user_id))
-        if authority is None:
-            continue
-        for room in ctx.rooms.values():
-            # Waiting keeps the order of permissions.md §4.7: the target's packets and
-            # close are queued on the loop before the admin's reply.
-            await ask(
-                room.apply_authority(
-                    user_id, authority.role, tuple(authority.permissions), authority.status
-                )
-            )
+    """Re-read each account's role, permissions and status and apply them in every room
+    (on every node); returns once this node's rooms have queued the target's packets and
+    close, so they go out before the admin's reply (permissions.md §4.7)."""
+    await ctx.rooms.push_authority(user_ids)

@@ -76,7 +76,7 @@ async def attempt(
     """Rate limit, run ``work``, reply. ``generic_failure`` hides specific reasons;
     ``reveal_token`` puts the session token into a successful ``auth_result``."""
     ctx = conn.ctx
-    if ctx.limiter.is_limited(conn.ip, identity):
+    if await ctx.limiter.is_limited(conn.ip, identity):
         await asyncio.sleep(failure_jitter_s(ctx.rng))
         conn.send_packet("auth_result", _failure_payload(ctx, M.RATE_LIMITED))
         return False
@@ -89,12 +89,12 @@ async def attempt(
         log.exception("auth command failed")
         message = server_error
     else:
-        ctx.limiter.record_success(conn.ip, identity)
+        await ctx.limiter.record_success(conn.ip, identity)
         if conn.closed:
             return False
         activate(conn, grant, reveal_token=reveal_token)
         return True
-    ctx.limiter.record_failure(conn.ip, identity)
+    await ctx.limiter.record_failure(conn.ip, identity)
     await asyncio.sleep(failure_jitter_s(ctx.rng))
     conn.send_packet("auth_result", _failure_payload(ctx, message))
     return False
@@ -166,7 +166,7 @@ def activate(conn: PlayerConnection, grant: Any, *, reveal_token: bool = True) -
     if not reveal_token:
         del result["sessionToken"]
     conn.send_packet("auth_result", result)
-    ctx.room.join(conn.client_id, grant)
+    ctx.rooms.room(conn.grid).join(conn.client_id, grant)
 
 
 async def logout(conn: PlayerConnection) -> None:

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chgrid.actors.account_proxy import AccountProxy
-from chgrid.actors.room import RoomProxy
 from chgrid.settings import Settings
+from chgrid.transport.ports import RoomDirectory
 from chgrid.web.connections import ConnectionRegistry
 
 
@@ -17,10 +17,9 @@ class ServerContext:
 
     settings: Settings
     account: AccountProxy
-    rooms: dict[str, RoomProxy]  # grid name -> room
-    default_room: str
+    rooms: RoomDirectory  # grid name -> room port, wherever the room runs
     hasher: Any  # chgrid.auth.passwords.PasswordHasher
-    limiter: Any  # chgrid.auth.ratelimit.AuthRateLimiter (loop thread only)
+    limiter: Any  # chgrid.auth.limiter.LoginLimiter (awaited on the loop)
     policy: Any  # chgrid.auth.policy.AuthPolicy
     connections: ConnectionRegistry
     clock: Any
@@ -31,6 +30,3 @@ class ServerContext:
     dummy_hash: str
     rng: random.Random = field(default_factory=random.SystemRandom)
 
-    @property
-    def room(self) -> RoomProxy:
-        return self.rooms[self.default_room]

@@ -75,7 +75,7 @@ class SessionCookieHandler(RequestHandler):
         # The same address the websocket's login attempts count against (auth.md §8.3).
         limiter = self.ctx.limiter
         ip = origins.client_address(self.request, self.ctx.settings.network)
-        if len(token) > 512 or limiter.is_limited(ip, COOKIE_IDENTITY):
+        if len(token) > 512 or await limiter.is_limited(ip, COOKIE_IDENTITY):
             return False
         try:
             result = await ask(self.ctx.account.resume(token))
@@ -83,7 +83,7 @@ class SessionCookieHandler(RequestHandler):
             log.exception("cookie resume failed")
             result = "error"
         if isinstance(result, str):
-            limiter.record_failure(ip, COOKIE_IDENTITY)
+            await limiter.record_failure(ip, COOKIE_IDENTITY)
             return False
         return True
 

@@ -15,6 +15,7 @@ class PlayerConnection(Protocol):
 
     ctx: ServerContext
     client_id: str
+    grid: str
     ip: str
     authenticated: bool
     closed: bool

@@ -56,6 +56,7 @@ class GridSocket(WebSocketHandler):
         self.client_id = str(uuid.uuid4())
         self.authenticated = False
         self.user_id: int | None = None
+        self.grid = ctx.rooms.default_grid  # the grid this connection plays on
         self.username = ""
         self.token = ""
         self.closed = False
@@ -171,7 +172,7 @@ class GridSocket(WebSocketHandler):
         elif packet.type.startswith("admin_"):
             await admin_flow.handle_admin_packet(self, packet.type, packet.data)
         else:
-            self.ctx.room.handle(self.client_id, packet.type, packet.data)
+            self.ctx.rooms.room(self.grid).handle(self.client_id, packet.type, packet.data)
 
     # -- identity ---------------------------------------------------------------------
 
@@ -247,4 +248,4 @@ class GridSocket(WebSocketHandler):
             self._inbox_bytes = 0
             self._inbox.put_nowait(None)
         if self.authenticated:
-            self.ctx.room.leave(self.client_id)
+            self.ctx.rooms.room(self.grid).leave(self.client_id)

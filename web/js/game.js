@@ -87,6 +87,15 @@ export class Game {
     this.refresh();
   }
 
+  /** A welcome while already in the world (the room moved nodes): take its snapshot of
+   * users and items, keep everything else (modes, menus, audio) as it is. */
+  resync(welcome) {
+    this.state.loadWelcome(welcome);
+    this.walker.reset();
+    this.audio.setListener(this.state.self.x, this.state.self.y);
+    this.refresh();
+  }
+
   /** The packets sent right after welcome (protocol.md §3.4), heartbeat aside. */
   sendArrival() {
     const { self } = this.state;

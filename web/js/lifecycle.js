@@ -172,7 +172,11 @@ export class Lifecycle {
   }
 
   #welcome(packet) {
-    if (this.inWorld) return;
+    if (this.inWorld) {
+      // The world moved to another server node and seated us again: take its snapshot.
+      this.game.resync(packet);
+      return;
+    }
     this.#clearTimers();
     const version = packet.serverInfo?.version || '';
     if (version && version !== 'unknown' && version !== this.clientVersion && this.#reloadFor(version)) return;
