@@ -33,6 +33,7 @@ def test_users_on_two_nodes_share_one_world_in_order(cluster):
     a, _, wa = register(a_node, anna)
     b, _, wb = register(b_node, ben)
     assert anna in [u["nickname"] for u in wb["users"]]  # the owner's roster, seen from B
+    assert (a_node.health()["ownedGrids"], b_node.health()["ownedGrids"]) == (["main"], [])
     a.expect("chat_message", message=f"{ben} has logged in.")
     # B's moves reach A in order.
     for x in (3, 4, 5):

@@ -109,3 +109,24 @@ def test_a_paused_owner_is_fenced_out_when_it_wakes(cluster):
     assert [row["id"] for row in db_items(cluster.database_url)] == [result["itemId"]]
     assert not [p for p in stale_client.received
                 if p["type"] == "item_action_result" and p.get("action") == "add" and p["ok"]]
+
+
+def test_an_owner_cut_off_from_redis_gives_the_room_up_and_takes_it_back(tmp_path):
+    from tests.redis_server import RedisServer
+
+    redis = RedisServer(tmp_path / "redis").start()
+    node_cluster = Cluster(tmp_path / "nodes", redis, size=1, lease_s=2.0).start()
+    try:
+        (node,) = node_cluster.nodes
+        client, _, welcome = register(node, "lonely")
+        redis.kill()
+        node.wait_for_log("giving up the room of main", timeout=30)
+        redis.start()  # empty: the epoch counter starts again below the database's fence
+        node.wait_for_log(OWNS, count=2, timeout=30)
+        again = client.expect("welcome", timeout=20)
+        assert again["id"] == welcome["id"]
+        client.send({"type": "item_add", "itemType": "dice"})
+        assert client.expect("item_action_result", action="add")["ok"]
+    finally:
+        node_cluster.stop()
+        redis.stop()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -58,6 +59,7 @@ class ClusterRooms:
         self._deliver_local = deliver_local  # from any thread
         self._deliver_now = deliver_now  # on the loop
         self._account = account
+        self._lease_s = lease_s
         self._tick_s = max(0.2, lease_s / 5)
         self._seats = Seats()
         self._ports = {g: GatewayPort(g, self._seats, self._route) for g in self._grids}
@@ -204,14 +206,16 @@ class ClusterRooms:
                 log.exception("cluster tick failed")
 
     async def _tick(self) -> None:
-        await self._beacon.beat()
+        try:
+            await self._beacon.beat()
+        except Exception as err:  # Redis away: the leases below decide what that costs
+            log.warning("heartbeat failed: %s", err)
         for grid in self._grids:
             if self._stopping:
                 return
             owned = self._owned.get(grid)
             if owned is not None:
-                if not await self._leases.renew(Lease(grid=grid, node=self.node_id, epoch=owned.epoch)):
-                    await self._lose(grid, "its lease could not be renewed")
+                await self._renew(owned)
                 continue
             current = await self._leases.owner(grid)
             if current is None:
@@ -221,6 +225,23 @@ class ClusterRooms:
                 self._reseat(grid)
         for owned in list(self._owned.values()):
             await self._serve_gateways(owned)
+
+    async def _renew(self, owned: OwnedRoom) -> None:
+        """Keep the lease, or stop the room: at once when the lease is someone else's,
+        and when Redis has not answered for most of the lease time (another node may
+        hold it by the time Redis answers again)."""
+        lease = Lease(grid=owned.grid, node=self.node_id, epoch=owned.epoch)
+        try:
+            renewed = await asyncio.wait_for(self._leases.renew(lease), self._tick_s)
+        except Exception as err:  # a timeout, or Redis unreachable (redis' own errors)
+            log.warning("renewing the lease of %s failed: %s", owned.grid, err)
+            if time.monotonic() - owned.renewed_at > self._lease_s * 0.8:
+                await self._lose(owned.grid, "Redis did not answer for most of the lease time")
+            return
+        if renewed:
+            owned.renewed_at = time.monotonic()
+        else:
+            await self._lose(owned.grid, "its lease could not be renewed")
 
     async def _take(self, grid: str) -> None:
         lease = await self._leases.try_acquire(grid, self._min_epoch.get(grid, 0))
@@ -249,6 +270,7 @@ class ClusterRooms:
         if self._stopping or not await self._leases.renew(lease):
             await self._blocking(owned.running.stop, abandon=True)
             return
+        owned.renewed_at = time.monotonic()
         self._owned[grid] = owned
         await self._bus.subscribe(wire.room_channel(grid), owned.on_message)
         self._known_owner[grid] = (self.node_id, lease.epoch)

@@ -38,6 +38,7 @@ class OwnedRoom:
         self._publish = publish
         self.members: dict[str, str] = {}  # client id → gateway node id (loop thread writes)
         self.running: RunningRoom | None = None
+        self.renewed_at = 0.0  # monotonic time of the last renewal of the lease
 
     @property
     def proxy(self) -> Any:

@@ -121,5 +121,6 @@ class HealthHandler(RequestHandler):
             "instanceId": ctx.instance_id,
             "uptimeSeconds": round(ctx.clock.monotonic() - ctx.started_monotonic, 3),
             "connectedUsers": ctx.connections.authenticated_count(),
+            "ownedGrids": sorted(ctx.rooms.owned_rooms()),  # in a cluster: the rooms run here
         }
         self.finish(json.dumps(body))
