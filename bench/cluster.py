@@ -128,10 +128,12 @@ def machine_busy() -> float:
 # -- one run ---------------------------------------------------------------------------------
 
 def drive(urls: list[str], clients: int, rate: float, seconds: float, workers: int,
-          readers: dict[str, Callable[[], float]]) -> tuple[list[dict], Meter]:
-    """Run the walkers against ``urls`` (client i on node i % len(urls)); per-node results."""
+          readers: dict[str, Callable[[], float]], on: list[int] | None = None) -> tuple[list[dict], Meter]:
+    """Run the walkers against ``urls``, spread evenly over the nodes ``on`` (default: all);
+    results per node."""
+    on = on or list(range(len(urls)))
     names = [f"bench{i:04d}" for i in range(clients)]
-    plan = [(urls[i % len(urls)], name, i % len(urls)) for i, name in enumerate(names)]
+    plan = [(urls[on[i % len(on)]], name, on[i % len(on)]) for i, name in enumerate(names)]
     start_at = time.time() + 3 + clients * 0.03
     queue: mp.Queue = mp.Queue()
     procs = [mp.Process(target=_worker, args=(plan[i::workers], len(urls), start_at, seconds, rate, queue))
@@ -189,8 +191,10 @@ def run_single(clients: int, rate: float, seconds: float, workers: int) -> dict:
     return r
 
 
-def run_cluster(clients: int, rate: float, seconds: float, workers: int, size: int, lease_s: float) -> dict:
-    """``size`` nodes on a fresh PostgreSQL database and a fresh Redis."""
+def run_cluster(clients: int, rate: float, seconds: float, workers: int, size: int, lease_s: float,
+                gateways_only: bool = False) -> dict:
+    """``size`` nodes on a fresh PostgreSQL database and a fresh Redis; with
+    ``gateways_only`` the owner holds no sockets (it only runs the room)."""
     import redis
 
     from tests.cluster_support import Cluster, owner_of
@@ -211,7 +215,8 @@ def run_cluster(clients: int, rate: float, seconds: float, workers: int, size: i
             readers["postgres"] = lambda: tree_cpu(postmaster)
             info = redis.Redis.from_url(redis_server.url)
             stats0 = info.info("stats")
-            per_node, meter = drive([n.ws_url for n in cluster.nodes], clients, rate, seconds, workers, readers)
+            on = list(range(1, size)) if gateways_only else None
+            per_node, meter = drive([n.ws_url for n in cluster.nodes], clients, rate, seconds, workers, readers, on)
             stats1 = info.info("stats")
             info.close()
             owners = owner_of(cluster)
@@ -267,6 +272,9 @@ def main() -> None:
     parser.add_argument("--nodes", type=int, default=2, help="cluster size (node 0 owns the room)")
     parser.add_argument("--lease-s", type=float, default=10.0,
                         help="room lease; long, so a loaded owner keeps the room")
+    parser.add_argument("--gateways-only", action="store_true",
+                        help="cluster clients on the gateways only: the owner just runs the room")
+    parser.add_argument("--only", choices=("single", "cluster"), help="run one set-up only")
     parser.add_argument("--capacity", action="store_true", help="step N up at R=2 until p99 >= 100 ms")
     parser.add_argument("--start", type=int, default=50)
     parser.add_argument("--step", type=int, default=50)
@@ -279,16 +287,18 @@ def main() -> None:
             out["single"] = run_single(n, rate, args.seconds, args.workers)
             show(out["single"])
         if "cluster" in which:
-            out["cluster"] = run_cluster(n, rate, args.seconds, args.workers, args.nodes, args.lease_s)
+            out["cluster"] = run_cluster(n, rate, args.seconds, args.workers, args.nodes, args.lease_s,
+                                         args.gateways_only)
             show(out["cluster"])
         return out
 
+    kinds = (args.only,) if args.only else ("single", "cluster")
     if not args.capacity:
-        both(args.clients, args.rate, ("single", "cluster"))
+        both(args.clients, args.rate, kinds)
         return
     # Both set-ups at each N, one after the other, so they see the same machine.
     best = {"single": 0, "cluster": 0}
-    going = ("single", "cluster")
+    going = kinds
     n = args.start
     while n <= args.max and going:
         results = both(n, 2.0, going)
@@ -297,7 +307,7 @@ def main() -> None:
                 best[kind] = n
         going = tuple(kind for kind, r in results.items() if fits(r))
         n += args.step
-    for kind in ("single", "cluster"):
+    for kind in kinds:
         where = "1 node" if kind == "single" else f"{args.nodes} nodes"
         print(f"capacity ({where}): {best[kind]} clients at R=2 with p99 < 100 ms and no lost broadcasts")
 

@@ -132,9 +132,12 @@ def test_login_failures_spread_over_nodes_share_one_allowance(cluster):
         assert refused["ok"] is False and refused["message"].startswith("Too many authentication attempts")
 
 
-def test_three_nodes_two_gateways_talk_through_the_owner(tmp_path, redis_server):
-    redis_server.flushall()
-    trio = Cluster(tmp_path, redis_server, size=3).start()
+def test_three_nodes_two_gateways_talk_through_the_owner(tmp_path):
+    from tests.redis_server import RedisServer
+
+    # Its own Redis: the module's two nodes still run, and Redis channels are global.
+    redis = RedisServer(tmp_path / "redis").start()
+    trio = Cluster(tmp_path, redis, size=3).start()
     try:
         _, b_node, c_node = trio.nodes
         hana, ivan = unique("hana"), unique("ivan")
@@ -156,3 +159,4 @@ def test_three_nodes_two_gateways_talk_through_the_owner(tmp_path, redis_server)
         assert h.expect("chat_message", message="after the handover", timeout=10)
     finally:
         trio.stop()
+        redis.stop()

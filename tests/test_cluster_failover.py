@@ -89,10 +89,10 @@ def test_a_paused_owner_is_fenced_out_when_it_wakes(cluster):
     settle(stale_client)
     os.kill(owner.proc.pid, signal.SIGSTOP)
     try:
-        other.wait_for_log(OWNS, timeout=30)
-        # Sent to the paused owner: it reaches its room when the node wakes, before the
-        # node has found out that its lease is gone.
+        # Sent to the paused owner before the takeover: when the node wakes, this frame
+        # is the first thing it reads, before the new owner's announcement.
         stale_client.send({"type": "item_add", "itemType": "wheel"})
+        other.wait_for_log(OWNS, timeout=30)
         fresh = {"type": "item_add", "itemType": "dice"}
         fresh_client.expect("welcome", timeout=20)  # re-seated on the new owner
         fresh_client.send(fresh)

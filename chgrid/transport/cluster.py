@@ -65,6 +65,7 @@ class ClusterRooms:
         self._ports = {g: GatewayPort(g, self._seats, self._route) for g in self._grids}
         self._owned: dict[str, OwnedRoom] = {}
         self._known_owner: dict[str, tuple[str, int] | None] = {g: None for g in self._grids}
+        self._lease_seen: dict[str, tuple[str, int]] = {}  # the lease a tick last saw
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ticker: asyncio.Task | None = None
         self._stopping = False
@@ -221,8 +222,14 @@ class ClusterRooms:
             if current is None:
                 await self._take(grid)
             elif current.node != self.node_id and self._known_owner[grid] != (current.node, current.epoch):
-                self._known_owner[grid] = (current.node, current.epoch)
-                self._reseat(grid)
+                # A lease alone may be a room still loading, not yet listening: re-seat
+                # on its announcement, or here once the same lease is seen a tick later
+                # (an announcement this node missed).
+                seen = (current.node, current.epoch)
+                if self._lease_seen.get(grid) == seen:
+                    self._known_owner[grid] = seen
+                    self._reseat(grid)
+                self._lease_seen[grid] = seen
         for owned in list(self._owned.values()):
             await self._serve_gateways(owned)
 
