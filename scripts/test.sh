@@ -44,3 +44,9 @@ fi
 
 node --test tests/js/
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+# The websocket suite again against one node on PostgreSQL (started by the tests), unless
+# the caller picked tests of their own.
+if [ "$#" -eq 0 ]; then
+  CHGRID_TEST_DATABASE=postgresql .venv/bin/python -m pytest -q -p no:cacheprovider \
+    tests/test_ws_*.py tests/test_admin_cli.py tests/test_ack_durability.py
+fi
