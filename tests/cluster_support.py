@@ -39,10 +39,14 @@ class Cluster:
 
     def start(self) -> "Cluster":
         first, *rest = self.nodes
-        first.start()
-        first.wait_for_log(OWNS)
-        for node in rest:
-            node.start()
+        try:
+            first.start()
+            first.wait_for_log(OWNS)
+            for node in rest:
+                node.start()
+        except BaseException:
+            self.stop()  # no fixture teardown follows a failed start: leave nothing running
+            raise
         return self
 
     def stop(self) -> None:
