@@ -38,6 +38,7 @@ from chgrid.auth.policy import AuthPolicy, normalise_email, normalise_username, 
 from chgrid.auth.records import (  # re-exported: callers import them from here too
     AUTHORITY_EVENT_KINDS,
     EVENT_BATCH,
+    EVENT_ACCOUNT_DELETED,
     EVENT_ROLE_CREATED,
     EVENT_ROLE_DELETED,
     EVENT_ROLE_PERMISSIONS,
@@ -50,6 +51,7 @@ from chgrid.auth.records import (  # re-exported: callers import them from here 
     AuthGrant,
     LoginRecord,
     LoginRejected,
+    STATUS_DELETED,
 )
 from chgrid.auth.tokens import TOKEN_LIFETIME_MS, token_hash
 from chgrid.db.busy import PROBE_WAIT_S, RETRY_LOCK_WAIT_S, RETRY_MAX_ATTEMPTS, retry_delay
@@ -64,7 +66,7 @@ from chgrid.db.models import STATUS_ACTIVE, STATUS_DISABLED, Session, User
 from chgrid.permissions import DEFAULT_REGISTRATION_ROLE
 
 __all__ = [
-    "AUTHORITY_EVENT_KINDS", "EVENT_BATCH", "EVENT_ROLE_CREATED", "EVENT_ROLE_DELETED",
+    "AUTHORITY_EVENT_KINDS", "EVENT_ACCOUNT_DELETED", "EVENT_BATCH", "EVENT_ROLE_CREATED", "EVENT_ROLE_DELETED",
     "EVENT_ROLE_PERMISSIONS", "EVENT_USER_CREATED", "EVENT_USER_ROLE", "EVENT_USER_STATUS",
     "AccountActor", "AccountEvent", "AdminResult", "Authority", "AuthGrant", "LoginRecord",
     "LoginRejected",
@@ -354,11 +356,11 @@ class AccountActor(pykka.ThreadingActor):
 
     @_needs_database
     def authority(self, user_id: int) -> Authority:
-        """Live role, permissions and status. A missing account reads as disabled with
-        no permissions (fail closed)."""
+        """Live role, permissions and status. A missing account reads as
+        ``STATUS_DELETED`` with no permissions (fail closed: not active)."""
         user = User.get_or_none(User.id == user_id)
         if user is None:
-            return Authority("", (), STATUS_DISABLED)
+            return Authority("", (), STATUS_DELETED)
         return Authority(self._rec.role_name_of(user), self._rec.permissions_of(user.role_id), user.status)
 
     # --- admin operations (permissions.md §4; actors/account_admin.py) ----------------
@@ -394,6 +396,16 @@ class AccountActor(pykka.ThreadingActor):
     @_needs_database
     def unban(self, username: str) -> AdminResult:
         return admin.set_status(self._rec, self._db, username, STATUS_ACTIVE, "user_unban", M.USER_UNBANNED)
+
+    @_needs_database
+    def delete_account(self, username: str) -> AdminResult:
+        """Delete an account, its tokens and its state at once (upstream-0.1 §8.3)."""
+        return admin.delete_account(self._rec, self._db, username)
+
+    @_needs_database
+    def active_accounts(self) -> list[tuple[int, str]]:
+        """``(id, username)`` of every active account (item transfer targets)."""
+        return admin.active_accounts()
 
     # --- operator bootstrap (auth.md §16) ----------------------------------------------
     @_needs_database

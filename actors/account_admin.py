@@ -27,6 +27,7 @@ from chgrid.auth.policy import (
     username_error,
 )
 from chgrid.auth.records import (
+    EVENT_ACCOUNT_DELETED,
     EVENT_ROLE_CREATED,
     EVENT_ROLE_DELETED,
     EVENT_ROLE_PERMISSIONS,
@@ -34,7 +35,7 @@ from chgrid.auth.records import (
     EVENT_USER_STATUS,
     AdminResult,
 )
-from chgrid.db.models import STATUS_ACTIVE, STATUS_DISABLED, Role, RolePermission, User
+from chgrid.db.models import STATUS_ACTIVE, STATUS_DISABLED, Role, RolePermission, Session, User, UserState
 from chgrid.db.postgres import serialised
 from chgrid.permissions import ADMIN_ROLE, PERMISSION_DESCRIPTIONS, UNDELETABLE_ROLES
 
@@ -62,6 +63,7 @@ def list_users(action: str | None = None) -> list[dict]:
     query = User.select(User.id, User.username, User.status, Role.name.alias("role_name")).join(
         Role, peewee.JOIN.LEFT_OUTER
     )
+    # "delete_account" (like None) lists every account, the requester included.
     if action == "ban":
         query = query.where(User.status == STATUS_ACTIVE)
     elif action == "unban":
@@ -71,6 +73,41 @@ def list_users(action: str | None = None) -> list[dict]:
         for user_id, username, status, role in query.tuples()
     ]
     return sorted(rows, key=lambda row: (row["username"].lower(), row["username"]))
+
+
+def active_accounts() -> list[tuple[int, str]]:
+    """``(id, username)`` of every active account (item transfer targets)."""
+    query = User.select(User.id, User.username).where(User.status == STATUS_ACTIVE)
+    return [(int(user_id), username) for user_id, username in query.tuples()]
+
+
+def delete_account(rec: AccountRecords, db, username: str) -> AdminResult:
+    """Delete an account for good (upstream-0.1 §8.3): its login tokens, its state row
+    and the account row, in one transaction with the event other processes poll.
+
+    Never the last active admin. Items keep ``createdBy`` (the id is never reused).
+    ``affected_user_ids`` names the deleted id: its connections must be closed.
+    """
+    action = "user_delete"
+    name = normalise_username(username)
+    with db.atomic():
+        serialised(db, ACCOUNTS_LOCK)
+        user = rec.user_named(name)
+        if user is None:
+            return AdminResult(False, action, M.USER_NOT_FOUND)
+        if (
+            rec.role_name_of(user) == ADMIN_ROLE
+            and user.status == STATUS_ACTIVE
+            and rec.active_admin_count() <= 1
+        ):
+            return AdminResult(False, action, M.LAST_ADMIN_DELETE)
+        # Each row the spec names goes explicitly, not by the schema's cascades, so the
+        # deletion does not depend on how a backend enforces foreign keys.
+        Session.delete().where(Session.user == user.id).execute()
+        UserState.delete().where(UserState.user == user.id).execute()
+        User.delete().where(User.id == user.id).execute()
+        rec.event(EVENT_ACCOUNT_DELETED, user.id)
+    return AdminResult(True, action, M.ACCOUNT_DELETED_DONE.format(username=name), (user.id,))
 
 
 def create_role(rec: AccountRecords, db, name: str) -> AdminResult:

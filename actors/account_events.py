@@ -16,6 +16,8 @@ The purge must never make the poller miss a row:
 - a row is only deleted once this process's poller has read past it (its "poll
   mark", the watermark it last asked after), even if the row looks old (a clock that
   jumped, a poller that stalled);
+- ``account_deleted`` rows are never purged: they are what keeps a deleted account's
+  id from being handed out again on SQLite (see ``AccountRecords.insert_account``);
 - the retention (an hour) is far longer than the poll interval (2 s) or a restart, so
   a poller in another process on the same database has read a row long before it goes.
 """
@@ -25,7 +27,7 @@ from collections.abc import Iterable
 
 import peewee
 
-from chgrid.auth.records import EVENT_BATCH, AccountEvent
+from chgrid.auth.records import EVENT_ACCOUNT_DELETED, EVENT_BATCH, AccountEvent
 from chgrid.db.models import AccountEvent as EventRow
 
 EVENT_RETENTION_MS = 60 * 60 * 1000
@@ -69,6 +71,9 @@ class EventLog:
             if newest is None:
                 return 0
             condition = (EventRow.created_at_ms < cutoff_ms) & (EventRow.id < newest)
+            # Deletions stay: on SQLite they keep a deleted account's id from being
+            # handed out again (``AccountRecords.insert_account``). They are rare.
+            condition &= EventRow.kind != EVENT_ACCOUNT_DELETED
             if self.poll_mark is not None:
                 condition &= EventRow.id <= self.poll_mark
             return EventRow.delete().where(condition).execute()

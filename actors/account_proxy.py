@@ -38,6 +38,8 @@ class AccountProxy(ActorMemberMixin, pykka.ActorProxy[AccountActor]):
     set_user_role = proxy_method(AccountActor.set_user_role)
     ban = proxy_method(AccountActor.ban)
     unban = proxy_method(AccountActor.unban)
+    delete_account = proxy_method(AccountActor.delete_account)
+    active_accounts = proxy_method(AccountActor.active_accounts)
     create_account = proxy_method(AccountActor.create_account)
     active_admin_exists = proxy_method(AccountActor.active_admin_exists)
     # change notices from other processes

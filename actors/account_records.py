@@ -6,8 +6,16 @@ operations (``actors/account_admin.py``) and the actor itself share these helper
 """
 from __future__ import annotations
 
+import peewee
+
 from chgrid.auth import messages as M
-from chgrid.auth.records import EVENT_ROLE_PERMISSIONS, EVENT_USER_CREATED, EVENT_USER_ROLE, AuthGrant
+from chgrid.auth.records import (
+    EVENT_ACCOUNT_DELETED,
+    EVENT_ROLE_PERMISSIONS,
+    EVENT_USER_CREATED,
+    EVENT_USER_ROLE,
+    AuthGrant,
+)
 from chgrid.auth.tokens import TOKEN_LIFETIME_MS, new_token, token_hash
 from chgrid.db.models import (
     STATUS_ACTIVE,
@@ -19,7 +27,7 @@ from chgrid.db.models import (
     UserState,
 )
 from chgrid.db.models import AccountEvent as EventRow
-from chgrid.db.postgres import serialised
+from chgrid.db.postgres import is_postgres, serialised
 from chgrid.permissions import (
     ADMIN_ROLE,
     DEFAULT_REGISTRATION_ROLE,
@@ -29,6 +37,11 @@ from chgrid.permissions import (
 )
 
 ACCOUNTS_LOCK = "accounts"  # the advisory lock of account and role mutations
+# The next account id on SQLite: above every existing and every deleted account's id.
+_NEXT_SQLITE_USER_ID = (
+    "(SELECT MAX(top) + 1 FROM (SELECT COALESCE(MAX(id), 0) AS top FROM users UNION ALL "
+    "SELECT COALESCE(MAX(user_id), 0) FROM account_events WHERE kind = ?))"
+)
 
 
 class AccountRecords:
@@ -119,10 +132,19 @@ class AccountRecords:
 
     def insert_account(self, username: str, password_hash: str, email, role: Role, now: int,
                        last_login: int | None) -> User:
-        user = User.create(
+        fields = dict(
             username=username, password_hash=password_hash, email=email, role=role.id,
             status=STATUS_ACTIVE, created_at_ms=now, updated_at_ms=now, last_login_at_ms=last_login,
         )
+        if is_postgres(User._meta.database):
+            user = User.create(**fields)  # a sequence: ids are never handed out twice
+        else:
+            # SQLite's rowid (the table has no AUTOINCREMENT) would hand a deleted
+            # account's id to the next account, and with it the old account's items. The
+            # id is chosen above every id ever deleted (kept in account_events), in the
+            # insert itself so that no other writer can take it in between.
+            User.insert(id=peewee.SQL(_NEXT_SQLITE_USER_ID, (EVENT_ACCOUNT_DELETED,)), **fields).execute()
+            user = User.get(User.username == username)
         UserState.create(user=user.id, last_nickname=username, updated_at_ms=now)
         self.event(EVENT_USER_CREATED, user.id)
         return user

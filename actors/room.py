@@ -112,7 +112,7 @@ class RoomActor(pykka.ThreadingActor):
         self._ctx = ctx
         self._book = ItemBook(ctx, item_registry or ItemRegistry(()), item_store)
         self._stateful = StatefulItems(ctx, self._book, plugins or StatefulPlugins())
-        self._items = ItemPackets(ctx, self._book, self._stateful)
+        self._items = ItemPackets(ctx, self._book, self._stateful, account)
         self._flood = FloodControl(limits or LimitsSettings(), clock)
         self._chat = Chat(ctx, on_reboot)
         self._roster = Roster(ctx, account, self._items, leave_hooks=(

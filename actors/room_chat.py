@@ -58,7 +58,9 @@ class Chat:
             uptime = ctx.clock.monotonic() - ctx.world.started_monotonic
             ctx.system_line(player.client_id, f"Server uptime: {chat_rules.format_uptime(uptime)}")
         elif name == "version":
-            ctx.system_line(player.client_id, f"Server version: {ctx.world.version}")
+            # v0.1.0 wording (upstream-0.1.md §2.2): serverVersion, not serverInfo.version;
+            # a chat line, so a 2026-02-28 client just shows it.
+            ctx.system_line(player.client_id, f"Server version: {ctx.world.versions.server_version}")
         elif name == "reboot":
             self._reboot(player, command.remainder)
         else:

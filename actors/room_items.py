@@ -1,4 +1,5 @@
-"""The room's item packets (items.md §4–7): add, pick up, drop, delete, edit, use.
+"""The room's item packets (items.md §4–7): add, pick up, drop, delete, edit, use,
+and transfer (upstream-0.1 §6, in ``room_transfer.py``).
 
 The decisions are pure functions in ``chgrid.items.operations``; ``ItemPackets`` turns
 their outcomes into stored state and packets in the order of items.md §4, moves carried
@@ -26,6 +27,7 @@ from chgrid.actors.room_context import RoomContext, RoomSelf
 from chgrid.actors.room_item_book import ItemBook
 from chgrid.actors.room_routes import Charge, Route
 from chgrid.actors.room_state import Player
+from chgrid.actors.room_transfer import AccountLister, ItemTransfers
 from chgrid.items import operations as ops
 from chgrid.items.base import DelayedLine, SoundPlace, UseEffect
 from chgrid.items.model import ItemState
@@ -69,10 +71,13 @@ def emit_effect(ctx: RoomContext, effect: UseEffect, place: SoundPlace, actor_cl
 class ItemPackets:
     """Item packets of one room (room thread only)."""
 
-    def __init__(self, ctx: RoomContext, book: ItemBook, lifecycle: ItemLifecycle) -> None:
+    def __init__(self, ctx: RoomContext, book: ItemBook, lifecycle: ItemLifecycle,
+                 accounts: AccountLister | None = None) -> None:
         self._ctx = ctx
         self._book = book
         self._lifecycle = lifecycle
+        # Transfers ask the AccountActor (``accounts``) which accounts may receive an item.
+        self._transfers = ItemTransfers(ctx, book, self._apply, accounts)
 
     def routes(self) -> dict[str, Route]:
         """Every item packet is charged to the action bucket."""
@@ -85,6 +90,7 @@ class ItemPackets:
             "item_use": ("use", self._on_use),
             "item_secondary_use": ("secondary_use", self._on_secondary_use),
         }
+        handlers.update({packet: ("transfer", handler) for packet, handler in self._transfers.handlers().items()})
         return {packet: Route(handler, Charge.ACTION, self._refusal(action))
                 for packet, (action, handler) in handlers.items()}
 
@@ -214,7 +220,7 @@ class ItemPackets:
 
     def _on_delete(self, player: Player, data: dict[str, Any]) -> None:
         book = self._book
-        self._apply(player, ops.delete_item(book.get(data["itemId"]), book.acting(player)))
+        self._apply(player, ops.delete_item(book.registry, book.get(data["itemId"]), book.acting(player)))
 
     def _on_update(self, player: Player, data: dict[str, Any]) -> None:
         book = self._book

@@ -23,7 +23,10 @@ from chgrid.actors.account_proxy import AccountProxy
 from chgrid.actors.room_context import RoomContext
 from chgrid.actors.room_routes import Charge, Route
 from chgrid.actors.room_state import Player
+from chgrid.auth.messages import ACCOUNT_DELETED
+from chgrid.auth.records import STATUS_DELETED
 from chgrid.permissions import admin_menu_actions, sorted_permissions
+from chgrid.ui_metadata import with_ui_metadata
 from chgrid.world.flood import ACTIONS_LIMITED, Admission
 from chgrid.world.movement import (
     MAX_STEPS_PER_TICK,
@@ -124,16 +127,16 @@ class Roster:
         perms = sorted_permissions(player.permissions)
         return {
             "id": player.client_id,
-            "player": player.public(),
-            "users": [p.public() for p in self._ctx.state.players.values()],
+            "player": player.presence(),
+            "users": [p.presence() for p in self._ctx.state.players.values()],
             "items": self._items.welcome_items(),
             "worldConfig": {
                 "gridSize": world.grid_size,
                 "movementTickMs": MOVEMENT_TICK_MS,
                 "movementMaxStepsPerTick": MAX_STEPS_PER_TICK,
             },
-            "uiDefinitions": self._items.ui_definitions(admin_menu_actions(perms)),
-            "serverInfo": {"instanceId": world.instance_id, "version": world.version},
+            "uiDefinitions": with_ui_metadata(self._items.ui_definitions(admin_menu_actions(perms))),
+            "serverInfo": world.server_info(self._ctx.name),
             "auth": {
                 "authenticated": True,
                 "userId": str(player.user_id),
@@ -160,11 +163,17 @@ class Roster:
         ctx.system_all(f"{player.nickname} has logged out.")
 
     def apply_authority(self, user_id: int, role: str, permissions: Iterable[str], status: str) -> None:
-        """Live permission push (permissions.md §5) and ban (§6) for one account."""
+        """Live permission push (permissions.md §5), ban (§6) and account deletion
+        (upstream-0.1 §8.3) for one account."""
         ctx = self._ctx
         perms = sorted_permissions(permissions)
         push = {"role": role, "permissions": perms, "adminMenuActions": admin_menu_actions(perms)}
         for player in ctx.state.players_of(user_id):
+            if status == STATUS_DELETED:  # upstream-0.1 §8.3: no permission push first
+                ctx.send(player.client_id, "auth_result", {"ok": False, "message": ACCOUNT_DELETED})
+                ctx.close(player.client_id, 1000, ACCOUNT_DELETED)
+                self.remove(player.client_id)
+                continue
             ctx.state.set_authority(player, role, frozenset(perms))
             ctx.send(player.client_id, "auth_permissions", push)
             if status != "active":

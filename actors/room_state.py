@@ -7,22 +7,38 @@ step's journal (``chgrid.actors.room_step``), so a failed step leaves it as it w
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chgrid.actors.room_step import StepJournal
+from chgrid.identity import BrandingTable, Versions, server_info
 from chgrid.items.model import ItemState
 from chgrid.world.movement import MoveBudget
 
 
 @dataclass
 class WorldInfo:
-    """Static facts every welcome carries."""
+    """Static facts every welcome carries.
+
+    ``version`` is the 2026-02-28 ``serverInfo.version``; ``versions`` adds the v0.1.0
+    version fields (derived from ``version`` alone when not given, as in unit tests) and
+    ``branding`` each grid's name and welcome text.
+    """
 
     grid_size: int
     instance_id: str
     version: str
     policy: dict
     started_monotonic: float
+    versions: Versions | None = None
+    branding: BrandingTable = field(default_factory=BrandingTable)
+
+    def __post_init__(self) -> None:
+        if self.versions is None:
+            self.versions = Versions(legacy=self.version, server=self.version or "unknown")
+
+    def server_info(self, grid: str) -> dict[str, str]:
+        """``welcome.serverInfo`` for a room of ``grid``."""
+        return server_info(self.instance_id, self.versions, self.branding.of(grid))
 
 
 @dataclass
@@ -44,7 +60,14 @@ class Player:
     budget: MoveBudget
 
     def public(self) -> dict:
+        """The presence fields of ``update_position``-style packets (no ``userId``)."""
         return {"id": self.client_id, "nickname": self.nickname, "x": self.x, "y": self.y}
+
+    def presence(self) -> dict:
+        """``welcome.player`` / ``welcome.users[]``: with ``userId`` (upstream-0.1.md §5.1;
+        no other packet carries it)."""
+        return {"id": self.client_id, "userId": str(self.user_id), "nickname": self.nickname,
+                "x": self.x, "y": self.y}
 
 
 class RoomState:

@@ -1,13 +1,13 @@
 """``chgrid admin …``: operator commands on the account database (auth.md §16).
 
 Subcommands: ``create`` (the first admin, or any account with ``--role``), ``users``,
-``set-role USER ROLE``, ``ban USER``, ``unban USER``, ``roles``. Each one loads the
+``set-role USER ROLE``, ``ban USER``, ``unban USER``, ``delete USER``, ``roles``. Each one loads the
 settings like ``serve`` does (``--config``, ``CHGRID_*`` environment, ``--data-dir``,
 ``--database-url``), starts an AccountActor with origin ``"cli"`` on the same database,
 runs one operation and stops it. Changes are written with an ``account_events`` row, so
 a server running meanwhile notices them and updates connected users. With a Redis URL
 (``--redis-url``, ``CHGRID_CLUSTER_REDIS_URL`` or ``cluster.redis_url``) the accounts whose
-role or status changed are also published on Redis (``chgrid.cluster.events``), so every
+role or status changed (or that were deleted) are also published on Redis (``chgrid.cluster.events``), so every
 node of a cluster applies the change at once; a failed publish after the saved change
 says so and exits 1.
 
@@ -71,7 +71,7 @@ def add_admin_parser(subparsers) -> argparse.ArgumentParser:
     """Add the ``admin`` command and its subcommands to ``subparsers``."""
     common = _common_options()
     admin = subparsers.add_parser(
-        "admin", help="operator commands: create accounts, list users and roles, set roles, ban",
+        "admin", help="operator commands: create accounts, list users and roles, set roles, ban, delete",
         description="Operator commands working directly on the account database.")
     actions = admin.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
 
@@ -88,7 +88,8 @@ def add_admin_parser(subparsers) -> argparse.ArgumentParser:
     set_role = actions.add_parser("set-role", parents=[common], help="change an account's role")
     set_role.add_argument("username", metavar="USER")
     set_role.add_argument("role", metavar="ROLE")
-    for name, text in (("ban", "disable an account"), ("unban", "re-enable a disabled account")):
+    for name, text in (("ban", "disable an account"), ("unban", "re-enable a disabled account"),
+                       ("delete", "delete an account for good (its items are kept)")):
         action = actions.add_parser(name, parents=[common], help=text)
         action.add_argument("username", metavar="USER")
     return admin
@@ -223,6 +224,9 @@ def _run(account, settings: Settings, ns: argparse.Namespace, prompt) -> tuple[s
         return _admin_result(account.ban(ns.username).get())
     if command == "unban":
         return _admin_result(account.unban(ns.username).get())
+    if command == "delete":
+        # Same rule as the admin menu: never the last active admin.
+        return _admin_result(account.delete_account(ns.username).get())
     raise _Failure(f"unknown admin command {command!r}")
 
 

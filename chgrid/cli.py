@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from chgrid import __version__
 from chgrid.admin_cli import add_admin_parser, run_admin
 from chgrid.config import DECLARATIONS, ConfigError, load_settings, missing_extras
+from chgrid.web.sites import check_base_paths
 from chgrid.preflight import (
     check_transport,
     configure_logging,
@@ -99,7 +100,9 @@ def serve(namespace: argparse.Namespace, environ: Mapping[str, str]) -> int:
     try:
         settings = load_settings(namespace.config, environ, _overrides(namespace))
         check_transport(settings)
-        resolve_web_root(settings)  # a wrong --web-root fails here, not at the first request
+        # A wrong --web-root, or a grid whose /NAME/ hides the web root's files, fails
+        # here, not at the first request.
+        check_base_paths(settings.world.grids, resolve_web_root(settings))
         missing_extras(settings)
     except ConfigError as exc:
         return _report(exc)

@@ -204,8 +204,8 @@ class Flag:
 def setting(default: typing.Any, rule: Rule, flag: Flag | None = None) -> typing.Any:
     """Declare one key: a dataclass field carrying its default, rule and optional flag."""
     metadata = {RULE: rule, FLAG: flag}
-    if isinstance(default, list):
-        return dataclasses.field(default_factory=lambda: list(default), metadata=metadata)
+    if isinstance(default, (list, dict)):
+        return dataclasses.field(default_factory=lambda: type(default)(default), metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
 
 

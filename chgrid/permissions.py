@@ -62,12 +62,14 @@ ADMIN_ROLE = "admin"
 DEFAULT_REGISTRATION_ROLE = "user"
 UNDELETABLE_ROLES = frozenset({"admin", "user"})
 
-# (id, label, permission) in the fixed menu order of permissions.md §7.
-ADMIN_MENU: tuple[tuple[str, str, str], ...] = (
-    ("manage_roles", "Role management", "role.manage"),
-    ("change_user_role", "Change user role", "user.change_role"),
-    ("ban_user", "Ban user", "user.ban_unban"),
-    ("unban_user", "Unban user", "user.ban_unban"),
+# (id, label, tooltip, permission) in the fixed menu order of permissions.md §7 and
+# upstream-0.1.md §8.5; one row per entry, the wire entries are built from these rows.
+ADMIN_MENU: tuple[tuple[str, str, str, str], ...] = (
+    ("manage_roles", "Role management", "Manage roles and their permission sets.", "role.manage"),
+    ("change_user_role", "Change user role", "Change a user's assigned role.", "user.change_role"),
+    ("ban_user", "Ban user", "Disable a user account.", "user.ban_unban"),
+    ("unban_user", "Unban user", "Re-enable a disabled user account.", "user.ban_unban"),
+    ("delete_account", "Delete account", "Delete a user account permanently.", "account.delete.any"),
 )
 
 
@@ -79,7 +81,8 @@ def sorted_permissions(permissions: Iterable[str]) -> list[str]:
 def admin_menu_actions(permissions: Iterable[str]) -> list[dict[str, str]]:
     """The admin root-menu entries a holder of ``permissions`` may use."""
     held = set(permissions)
-    return [{"id": ident, "label": label} for ident, label, needed in ADMIN_MENU if needed in held]
+    return [{"id": ident, "label": label, "tooltip": tooltip}
+            for ident, label, tooltip, needed in ADMIN_MENU if needed in held]
 
 
 def allows(permissions: Iterable[str], *needed_any: str) -> bool:

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from chgrid.config import SECRET_ENV, SERVER_VERSION_ENV, ConfigError
+from chgrid.identity import SERVER_REVISION, Versions, compose_server_version
 from chgrid.settings import LOG_LEVELS, Settings
 
 logger = logging.getLogger(__name__)
@@ -217,23 +218,44 @@ def resolve_web_root(settings: Settings) -> Path:
     return root
 
 
-_VERSION_RE = re.compile(
-    r"""(?:\b(?:window|globalThis|self)\s*\.\s*|(?<![\w$.]))CHGRID_WEB_VERSION\s*=\s*(["'])(.*?)\1""")
+def _global_re(name: str) -> re.Pattern[str]:
+    """``[window.|globalThis.|self.]NAME = "…"`` (or a ``const``/``export const``)."""
+    return re.compile(
+        r"""(?:\b(?:window|globalThis|self)\s*\.\s*|(?<![\w$.]))""" + re.escape(name)
+        + r"""\s*=\s*(["'])(.*?)\1""")
 
 
-def read_web_version(web_root: Path) -> str | None:
-    """The ``CHGRID_WEB_VERSION = "…"`` value of ``<web_root>/version.js``, if any."""
+WEB_VERSION_GLOBAL = "CHGRID_WEB_VERSION"  # the 2026-02-28 client's build version
+RELEASE_VERSION_GLOBAL = "CHGRID_RELEASE_VERSION"  # v0.1.0: the public release number
+CLIENT_REVISION_GLOBAL = "CHGRID_CLIENT_REVISION"  # v0.1.0: the browser asset revision
+
+
+def _version_js_text(web_root: Path) -> str | None:
+    """``version.js`` without comments (a commented-out old version must not win)."""
     try:
         with open(web_root / "version.js", encoding="utf-8", errors="replace") as handle:
             text = handle.read(65536)  # a version file is tiny; don't read a huge one whole
     except OSError:
         return None
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)  # a commented-out old version must not win
-    lines = [line for line in text.splitlines() if not line.lstrip().startswith("//")]
-    match = _VERSION_RE.search("\n".join(lines))
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
+
+
+def read_version_global(web_root: Path, name: str) -> str | None:
+    """The quoted ``NAME = "…"`` value of ``<web_root>/version.js``, if any and non-blank.
+
+    Only a quoted literal counts: v0.1.0's template ``CHGRID_WEB_VERSION`` is not read,
+    which gives "unknown" and so disables the old reload rule (upstream-0.1.md §25)."""
+    text = _version_js_text(web_root)
+    match = None if text is None else _global_re(name).search(text)
     if match is None:
         return None
     return match.group(2).strip() or None
+
+
+def read_web_version(web_root: Path) -> str | None:
+    """The ``CHGRID_WEB_VERSION = "…"`` value of ``<web_root>/version.js``, if any."""
+    return read_version_global(web_root, WEB_VERSION_GLOBAL)
 
 
 def resolve_client_version(web_root: Path, package_version: str, bundled: bool,
@@ -246,6 +268,25 @@ def resolve_client_version(web_root: Path, package_version: str, bundled: bool,
     if bundled:
         return package_version or "unknown"
     return read_web_version(web_root) or "unknown"
+
+
+def resolve_versions(web_root: Path, package_version: str, bundled: bool,
+                     environ: Mapping[str, str]) -> Versions:
+    """Every version the server reports (upstream-0.1.md §2.1, §27.4).
+
+    ``releaseVersion`` and ``expectedClientRevision`` come from the served client's
+    ``version.js`` (bundled or ``--web-root``), so the v0.1.0 client never reloads in a
+    loop. ``serverVersion`` names this server, whatever client it serves:
+    ``CHGRID_SERVER_VERSION`` when set, else chgrid's package version and
+    ``SERVER_REVISION`` (upstream reads its release from its own client, which is always
+    the one it ships). ``version`` keeps the 2026-02-28 rule.
+    """
+    return Versions(
+        legacy=resolve_client_version(web_root, package_version, bundled, environ),
+        release=read_version_global(web_root, RELEASE_VERSION_GLOBAL) or "",
+        client_revision=read_version_global(web_root, CLIENT_REVISION_GLOBAL) or "",
+        server=compose_server_version(package_version, SERVER_REVISION, server_version_override(environ)),
+    )
 
 
 # --------------------------------------------------------------------------- logging

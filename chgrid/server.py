@@ -63,7 +63,8 @@ class ChgridServer:
         from chgrid.auth.passwords import PasswordHasher
         from chgrid.auth.policy import AuthPolicy
         from chgrid.auth.ratelimit import AuthRateLimiter
-        from chgrid.preflight import resolve_client_version, resolve_web_root
+        from chgrid.identity import BrandingTable
+        from chgrid.preflight import resolve_versions, resolve_web_root
         from chgrid.db.database import database_url_for
         from chgrid.items.registry import default_registry
         from chgrid.transport.factory import RoomFactory
@@ -75,7 +76,8 @@ class ChgridServer:
         settings = self.settings
         io_loop = IOLoop.current()
         web_root = Path(settings.web.root) if settings.web.root else resolve_web_root(settings)
-        version = resolve_client_version(web_root, __version__, not settings.web.root, _environ())
+        versions = resolve_versions(web_root, __version__, not settings.web.root, _environ())
+        version = versions.legacy
         policy = AuthPolicy.from_settings(settings.auth)
 
         self._account_ref = AccountActor.start(
@@ -95,6 +97,8 @@ class ChgridServer:
             version=version,
             policy=policy.as_wire(),
             started_monotonic=self.clock.monotonic(),
+            versions=versions,
+            branding=BrandingTable.from_settings(settings),
         )
 
         def scheduler(delay_s, callback):
@@ -116,7 +120,7 @@ class ChgridServer:
             hasher=hasher, limiter=limiter, policy=policy,
             connections=connections, clock=self.clock, instance_id=self.instance_id,
             version=version, started_monotonic=world.started_monotonic,
-            tls=bool(settings.tls.cert_file), dummy_hash=dummy_hash,
+            tls=bool(settings.tls.cert_file), dummy_hash=dummy_hash, versions=versions,
         )
         from chgrid.web.bridge import ask
         from chgrid.web.http import HEALTH_TOKEN_ENV

@@ -8,17 +8,29 @@ validation schemas and the error messages from these classes; ``chgrid.cli`` der
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field, fields
 from urllib.parse import urlsplit
 
-from chgrid.config_schema import Flag, Integer, Names, Number, Switch, Text, section, setting
+from marshmallow import RAISE, Schema, fields as mfields
+
+from chgrid.config_schema import Flag, Integer, Names, Number, Rule, Switch, Text, section, setting
+from chgrid.auth.forwarded import is_proxy_entry
 from chgrid.auth.origins import is_origin
+from chgrid.identity import DEFAULT_GRID_NAME, DEFAULT_WELCOME_MESSAGE
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 _HOST_RE = re.compile(r"\[?[A-Za-z0-9._:%-]+\]?")
-_GRID_NAME_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+# A grid is served under /NAME/ (its base path): a path segment that needs no escaping
+# and is never "." or "..".
+_GRID_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def _grid_path_ok(name: str) -> bool:
+    # "token" would give the grid the root's cookie name chgrid_session_token (§10.3).
+    return bool(_GRID_NAME_RE.fullmatch(name)) and name.lower() != "token"
 
 
 def _database_url_ok(url: str) -> bool:
@@ -63,6 +75,46 @@ def _seconds(low: float = 0, inclusive: bool = False) -> Number:
 _RATE = Number(0, False, "packets per second")
 
 
+class _GridBrandingSchema(Schema):
+    """One ``world.branding`` entry; either key may be left out (then ``server.*`` applies)."""
+
+    class Meta:
+        unknown = RAISE
+
+    grid_name = mfields.String()
+    welcome_message = mfields.String()
+
+
+class GridBranding(Rule):
+    """``world.branding``: grid name -> ``{grid_name, welcome_message}`` (TOML tables
+    ``[world.branding.NAME]``; JSON text in the environment)."""
+
+    python_type = dict[str, dict[str, str]]
+    doc_type = "table"
+    env_accepted = 'a JSON object such as {"lobby": {"grid_name": "Lobby"}}'
+
+    def accepted(self) -> str:
+        return ("tables keyed by grid name, each with optional string keys grid_name and "
+                "welcome_message")
+
+    def field(self) -> mfields.Field:
+        return mfields.Dict(keys=mfields.String(validate=_grid_name_check), values=mfields.Nested(_GridBrandingSchema),
+                            required=True)
+
+    def from_env(self, text: str) -> dict:
+        value = json.loads(text)  # a JSONDecodeError is a ValueError: reported as a bad value
+        if not isinstance(value, dict):
+            raise ValueError(text)
+        return value
+
+
+def _grid_name_check(value: str) -> None:
+    if not _GRID_NAME_RE.fullmatch(value):
+        from marshmallow import ValidationError
+
+        raise ValidationError("not a grid name")
+
+
 @section
 class ServerSettings:
     """Where the server listens."""
@@ -78,6 +130,10 @@ class ServerSettings:
     # connections over them. Refused with port 0 (chgrid.config): each would get its own.
     reuse_port: bool = setting(False, Switch(), Flag(
         "--reuse-port", None, "share the port with other chgrid nodes on this machine (SO_REUSEPORT)"))
+    # Branding (upstream-0.1.md §3): trimmed when used, blank means the default.
+    # world.branding overrides them per grid.
+    grid_name: str = setting(DEFAULT_GRID_NAME, Text("any text (blank: the default)"))
+    welcome_message: str = setting(DEFAULT_WELCOME_MESSAGE, Text("any text (blank: the default)"))
 
 
 @section
@@ -150,11 +206,15 @@ class NetworkSettings:
     inbound_buffer_bytes: int = setting(8_000_000, Integer(1024))  # frames waiting behind a slow auth command
     auth_timeout_s: float = setting(30.0, _seconds())  # a connection not logged in by then is closed
     trust_forwarded_for: bool = setting(False, Switch())
+    # Whose X-Forwarded-For counts (with trust_forwarded_for on): the reverse proxies.
+    trusted_proxies: list[str] = setting(["127.0.0.0/8", "::1"], Names(
+        "a list of proxy addresses or networks such as 127.0.0.1, ::1 or 10.0.0.0/8", is_proxy_entry))
     max_connections: int = setting(0, Integer(0))  # 0: derived from the descriptor limit minus a reserve
     max_connections_per_ip: int = setting(256, Integer(0))  # 0: no per-address cap
     http_header_timeout_s: float = setting(10.0, _seconds())
     http_body_timeout_s: float = setting(30.0, _seconds())
-    # Browser origins besides the server's own that may use the login cookie.
+    # Empty: any Origin may open the websocket, and the login cookie counts from no Origin
+    # or the server's own. Set: only these origins (upstream-0.1.md §27.2).
     allowed_origins: list[str] = setting([], Names(
         "a list of browser origins such as https://chat.example.org or http://127.0.0.1:8080 "
         "(scheme, host and optional port; no path)", is_origin))
@@ -176,8 +236,11 @@ class WorldSettings:
     grid_size: int = setting(41, Integer(1, 1000),
                              Flag("--grid-size", "N", "side of the square grid, 1-1000 (default 41)"))
     grids: list[str] = setting(["main"], Names(
-        "a non-empty list of distinct names of 1-64 letters, digits, '_', '.' or '-'",
-        lambda v: bool(_GRID_NAME_RE.fullmatch(v)), non_empty=True, distinct=True))
+        "a non-empty list of distinct names of 1-64 letters, digits, '_', '.' or '-', "
+        "starting with a letter or digit, not 'token'",
+        _grid_path_ok, non_empty=True, distinct=True))
+    # Per-grid grid_name / welcome_message over server.grid_name / server.welcome_message.
+    branding: dict[str, dict[str, str]] = setting({}, GridBranding())
 
 
 @section
@@ -199,6 +262,30 @@ class RadioSettings:
     allow_private_networks: bool = setting(False, Switch())
     poll_interval_s: float = setting(10.0, _seconds())
     fetch_timeout_s: float = setting(8.0, _seconds())
+    # How long checking a new streamUrl may wait for DNS (it runs in the room's thread).
+    dns_timeout_s: float = setting(2.0, Number(0, False, "seconds", 30))
+
+
+def _host_suffix_ok(value: str) -> bool:
+    return bool(re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?", value.strip().lower().lstrip(".")))
+
+
+@section
+class MediaProxySettings:
+    """The media proxy (``<base>media_proxy.php?url=…``): radio and item sounds fetched
+    for a signed-in player. Private addresses follow ``radio.allow_private_networks``."""
+
+    enabled: bool = setting(True, Switch())
+    # Streams one account may have open through the proxy at once; more get 429.
+    max_per_session: int = setting(4, Integer(1, 64))
+    # Each response ends cleanly here: a radio at 320 kbit/s fills 512 MiB in ~3.7 h.
+    max_response_bytes: int = setting(536_870_912, Integer(1024))
+    max_duration_s: float = setting(14_400.0, _seconds())
+    connect_timeout_s: float = setting(10.0, _seconds())
+    # Host suffixes the proxy may fetch from (example.org allows a.example.org); empty: any.
+    allowlist: list[str] = setting([], Names(
+        "a list of host names or suffixes such as example.org (empty: any public host)",
+        _host_suffix_ok))
 
 
 @section
@@ -229,6 +316,7 @@ class Settings:
     world: WorldSettings = field(default_factory=WorldSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
     radio: RadioSettings = field(default_factory=RadioSettings)
+    media_proxy: MediaProxySettings = field(default_factory=MediaProxySettings)
     limits: LimitsSettings = field(default_factory=LimitsSettings)
     auth_secret: str = field(default="", repr=False)
 

@@ -300,7 +300,7 @@ def test_authority_is_read_live(acct):
     assert acct.authority(uid).get().permissions == ("chat.send", "item.use")
     acct.ban("alice").get()
     assert acct.authority(uid).get().status == "disabled"
-    assert acct.authority(12345).get() == Authority("", (), "disabled")
+    assert acct.authority(12345).get() == Authority("", (), "deleted")
 
 
 # --- admin operations --------------------------------------------------------------------

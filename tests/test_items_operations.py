@@ -180,15 +180,15 @@ def test_drop_success_uses_requested_tile():
     (item(owner="9"), USER, "Not authorized to delete this item."),
 ])
 def test_delete_refusals(target, perms, message):
-    out = delete_item(target, actor(perms))
+    out = delete_item(REGISTRY, target, actor(perms))
     assert not out.ok and out.message == message and not out.removed
 
 
 def test_delete_success():
-    out = delete_item(item(carrier="c1", x=0, title="Old"), actor())
-    assert out.result_payload() == {"ok": True, "action": "delete", "message": "Deleted Old.",
+    out = delete_item(REGISTRY, item(carrier="c1", x=0, title="Old"), actor())
+    assert out.result_payload() == {"ok": True, "action": "delete", "message": "You deleted Old (dice).",
                                     "itemId": "it-1"}
-    assert out.removed and out.others_message == ""
+    assert out.removed and out.others_message == "Maria deleted Old (dice)."
 
 
 # --- update -------------------------------------------------------------------------

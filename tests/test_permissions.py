@@ -31,12 +31,14 @@ def test_default_roles_table():
 
 def test_admin_menu_order_and_filtering():
     assert admin_menu_actions(PERMISSION_KEYS) == [
-        {"id": "manage_roles", "label": "Role management"},
-        {"id": "change_user_role", "label": "Change user role"},
-        {"id": "ban_user", "label": "Ban user"},
-        {"id": "unban_user", "label": "Unban user"},
+        {"id": "manage_roles", "label": "Role management", "tooltip": "Manage roles and their permission sets."},
+        {"id": "change_user_role", "label": "Change user role", "tooltip": "Change a user's assigned role."},
+        {"id": "ban_user", "label": "Ban user", "tooltip": "Disable a user account."},
+        {"id": "unban_user", "label": "Unban user", "tooltip": "Re-enable a disabled user account."},
+        {"id": "delete_account", "label": "Delete account", "tooltip": "Delete a user account permanently."},
     ]
-    assert admin_menu_actions(["user.change_role"]) == [{"id": "change_user_role", "label": "Change user role"}]
+    assert admin_menu_actions(["user.change_role"]) == [
+        {"id": "change_user_role", "label": "Change user role", "tooltip": "Change a user's assigned role."}]
     assert admin_menu_actions(DEFAULT_ROLES["editor"]) == []
 
 
@@ -56,13 +58,14 @@ def test_own_any(held, owner, expected):
     "packet,granted_by,denial_action",
     [
         ("admin_roles_list", {"role.manage", "user.change_role"}, "role_update_permissions"),
-        ("admin_users_list", {"user.change_role", "user.ban_unban"}, "user_set_role"),
+        ("admin_users_list", {"user.change_role", "user.ban_unban", "account.delete.any"}, "user_set_role"),
         ("admin_role_create", {"role.manage"}, "role_create"),
         ("admin_role_update_permissions", {"role.manage"}, "role_update_permissions"),
         ("admin_role_delete", {"role.manage"}, "role_delete"),
         ("admin_user_set_role", {"user.change_role"}, "user_set_role"),
         ("admin_user_ban", {"user.ban_unban"}, "user_ban"),
         ("admin_user_unban", {"user.ban_unban"}, "user_unban"),
+        ("admin_user_delete", {"account.delete.any"}, "user_delete"),
     ],
 )
 def test_admin_packet_map(packet, granted_by, denial_action):

@@ -17,6 +17,7 @@ VALID = [
      {"username": "maria_k", "password": "hunter2hunter2"}),
     ('{"type":"auth_resume","sessionToken":"Vq3Yw"}', {"sessionToken": "Vq3Yw"}),
     ('{"type":"auth_logout"}', {}),
+    ('{"type":"welcome_ready","extra":1}', {}),
     ('{"type":"admin_roles_list"}', {}),
     ('{"type":"admin_role_create","name":"moderator"}', {"name": "moderator"}),
     ('{"type":"admin_role_update_permissions","role":"moderator","permissions":["chat.send","user.ban_unban"]}',
@@ -28,6 +29,10 @@ VALID = [
      {"username": "maria_k", "role": "editor"}),
     ('{"type":"admin_user_ban","username":"spammer42"}', {"username": "spammer42"}),
     ('{"type":"admin_user_unban","username":"spammer42"}', {"username": "spammer42"}),
+    ('{"type":"admin_users_list","action":"delete_account"}', {"action": "delete_account"}),
+    ('{"type":"admin_user_delete","username":"spammer42"}', {"username": "spammer42"}),
+    ('{"type":"item_transfer_targets","itemId":"0c9e"}', {"itemId": "0c9e"}),
+    ('{"type":"item_transfer","itemId":"0c9e","targetUserId":"3"}', {"itemId": "0c9e", "targetUserId": "3"}),
     ('{"type":"signal","targetId":"5f1d","sdp":{"type":"offer","sdp":"v=0\\r\\n"}}',
      {"targetId": "5f1d", "sdp": {"type": "offer", "sdp": "v=0\r\n"}, "ice": None}),
     ('{"type":"update_position","x":12,"y":30}', {"x": 12, "y": 30}),
@@ -69,6 +74,11 @@ BAD = [
     ('{"type":"admin_user_set_role","username":"maria_k","role":""}', "admin_user_set_role.role"),
     ('{"type":"admin_user_ban","username":5}', "admin_user_ban.username"),
     ('{"type":"admin_user_unban"}', "admin_user_unban.username"),
+    ('{"type":"admin_user_delete","username":""}', "admin_user_delete.username"),
+    ('{"type":"admin_user_delete","username":"' + "u" * 129 + '"}', "admin_user_delete.username"),
+    ('{"type":"item_transfer_targets","itemId":7}', "item_transfer_targets.itemId"),
+    ('{"type":"item_transfer","itemId":"0c9e","targetUserId":3}', "item_transfer.targetUserId"),
+    ('{"type":"item_transfer","itemId":"0c9e"}', "item_transfer.targetUserId"),
     ('{"type":"signal","targetId":"5f1d","sdp":"v=0"}', "signal.sdp"),
     ('{"type":"signal","targetId":"5f1d","ice":[1]}', "signal.ice"),
     ('{"type":"signal","sdp":null}', "signal.targetId"),
@@ -107,11 +117,11 @@ BAD = [
 
 # Packets without fields cannot fail at field level (extras are ignored); their bad
 # examples are frame-level, see test_fieldless_packets.
-FIELDLESS = {"auth_logout", "admin_roles_list"}
+FIELDLESS = {"auth_logout", "admin_roles_list", "welcome_ready"}
 
 
 def test_every_inbound_type_has_valid_and_bad_examples():
-    assert len(INBOUND_TYPES) == 27
+    assert len(INBOUND_TYPES) == 31  # upstream-0.1.md §0: 27 + four v0.1.0 packets
     assert {json.loads(raw)["type"] for raw, _ in VALID} == INBOUND_TYPES
     assert {json.loads(raw)["type"] for raw, _ in BAD} == INBOUND_TYPES - FIELDLESS
 

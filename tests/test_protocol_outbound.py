@@ -58,7 +58,13 @@ def make_ui():
                                  "emitSoundSpeed": 50, "emitSoundTempo": 50,
                                  "emitInitialDelay": 0, "emitLoopDelay": 0},
         }],
-        "adminMenu": {"actions": [{"id": "manage_roles", "label": "Role management"}]},
+        "commandMetadata": {"mainModeActions": [
+            {"id": "addItem", "label": "Add item", "tooltip": "Open the add-item menu."}]},
+        "itemManagement": {"actions": [
+            {"id": "delete", "label": "Delete item", "tooltip": "Delete this item from the world.",
+             "anyPermission": "item.delete.any", "ownPermission": "item.delete.own"}]},
+        "adminMenu": {"actions": [{"id": "manage_roles", "label": "Role management",
+                                   "tooltip": "Manage roles and their permission sets."}]},
     }
 
 
@@ -66,14 +72,16 @@ def make_welcome():
     cid = "3b0f6c1e-6f5e-4c9a-9d52-2f1b9b8f4a10"
     return {
         "id": cid,
-        "player": {"id": cid, "nickname": "Maria", "x": 7, "y": 33},
-        "users": [{"id": "a9e0d2c4", "nickname": "tomas", "x": 12, "y": 30}],
+        "player": {"id": cid, "userId": "4", "nickname": "Maria", "x": 7, "y": 33},
+        "users": [{"id": "a9e0d2c4", "userId": "9", "nickname": "tomas", "x": 12, "y": 30}],
         "items": [make_item(),
                   make_item(id="5d7c", type="clock", useSound=None, emitSound="sounds/clock.ogg",
                             carrierId="a9e0d2c4")],
         "worldConfig": {"gridSize": 41, "movementTickMs": 200, "movementMaxStepsPerTick": 1},
         "uiDefinitions": make_ui(),
-        "serverInfo": {"instanceId": "e3c5a7d9", "version": "2026.02.28 R317"},
+        "serverInfo": {"instanceId": "e3c5a7d9", "version": "2026.02.28 R317", "releaseVersion": "",
+                       "serverVersion": "0.1.0 S13", "expectedClientRevision": "", "gridName": "TT Grid",
+                       "welcomeMessage": "Welcome to TT."},
         "auth": {"authenticated": True, "userId": "4", "username": "maria_k", "role": "user",
                  "permissions": ["chat.send", "item.use"], "policy": dict(POLICY)},
     }
@@ -85,14 +93,19 @@ PIANO_NOTE = {"itemId": "77ab", "senderId": "aea9", "keyId": "KeyA", "midi": 60,
 
 # (packet type, payload) -- spec examples, some with None-valued optional fields.
 VALID = [
-    ("auth_required", {"message": "Authentication required.", "authPolicy": dict(POLICY)}),
+    ("auth_required", {"message": "Authentication required.", "authPolicy": dict(POLICY),
+                       "gridName": "TT Grid", "welcomeMessage": "Welcome to TT.", "releaseVersion": "0.1.1",
+                       "expectedClientRevision": "R352", "serverVersion": "0.1.1 S350"}),
+    ("auth_required", {"message": "Authentication required.", "authPolicy": dict(POLICY),
+                       "gridName": "Chat Grid", "welcomeMessage": "Hi.", "serverVersion": "S13"}),
     ("auth_result", {"ok": True, "message": "Authenticated.", "sessionToken": "Vq3Yw",
                      "username": "maria_k", "role": "user", "permissions": ["chat.send", "voice.send"],
                      "adminMenuActions": [], "nickname": "Maria", "authPolicy": dict(POLICY)}),
     ("auth_result", {"ok": False, "message": "Authenticate before sending gameplay actions.",
                      "sessionToken": None, "authPolicy": None}),
     ("auth_permissions", {"role": "guest", "permissions": ["chat.send", "item.use"],
-                          "adminMenuActions": [{"id": "ban_user", "label": "Ban user"}]}),
+                          "adminMenuActions": [{"id": "ban_user", "label": "Ban user",
+                                                "tooltip": "Disable a user account."}]}),
     ("admin_roles_list", {"roles": [{"id": 1, "name": "admin", "isSystem": True, "userCount": 1,
                                      "permissions": ["account.delete.any", "chat.send"]}],
                           "permissionKeys": ["item.create", "item.edit.own"],
@@ -122,6 +135,12 @@ VALID = [
     ("item_action_result", {"ok": True, "action": "use", "message": "You rolled Dice: 4, 1 (total 5).",
                             "itemId": "0c9e"}),
     ("item_action_result", {"ok": False, "action": "add", "message": "Unknown item type.", "itemId": None}),
+    ("item_action_result", {"ok": True, "action": "transfer", "message": "You transferred Dice (dice) to bob.",
+                            "itemId": "0c9e"}),
+    ("item_transfer_targets", {"itemId": "0c9e", "targets": [
+        {"userId": "3", "username": "bob", "online": False}, {"userId": "1", "username": "boss", "online": True}]}),
+    ("item_transfer_targets", {"itemId": "0c9e", "targets": []}),
+    ("admin_action_result", {"ok": True, "action": "user_delete", "message": "Deleted account bob."}),
     ("item_use_sound", {"itemId": "0c9e", "sound": "sounds/roll.ogg", "x": 10, "y": 10, "range": 15}),
     ("item_clock_announce", {"itemId": "82f9", "sounds": ["/sounds/clock/el640/its.ogg",
                                                           "/sounds/clock/el640/3.ogg"],
@@ -149,7 +168,7 @@ def strip_none(value, free=False):
 
 
 def test_every_outbound_type_has_examples():
-    assert len(OUTBOUND_TYPES) == 23
+    assert len(OUTBOUND_TYPES) == 24  # 23 + item_transfer_targets (upstream-0.1 §6)
     assert {t for t, _ in VALID} == OUTBOUND_TYPES
     assert {t for t, _, _ in BAD} == OUTBOUND_TYPES
 
@@ -222,6 +241,22 @@ BAD = [
     ("auth_result", _set(("ok",), 1), "auth_result.ok"),
     ("auth_result", _set(("adminMenuActions",), [{"id": "x"}]), "auth_result.adminMenuActions.0.label"),
     ("auth_permissions", _delete(("adminMenuActions",)), "auth_permissions.adminMenuActions"),
+    ("auth_permissions", _delete(("adminMenuActions", 0, "tooltip")), "auth_permissions.adminMenuActions.0.tooltip"),
+    ("auth_required", _delete(("gridName",)), "auth_required.gridName"),
+    ("auth_required", _set(("welcomeMessage",), None), "auth_required.welcomeMessage"),
+    ("auth_required", _delete(("serverVersion",)), "auth_required.serverVersion"),
+    ("auth_required", _set(("releaseVersion",), ""), "auth_required.releaseVersion"),
+    ("auth_required", _set(("expectedClientRevision",), ""), "auth_required.expectedClientRevision"),
+    ("welcome", _delete(("player", "userId")), "welcome.player.userId"),
+    ("welcome", _set(("users", 0, "userId"), 9), "welcome.users.0.userId"),
+    ("welcome", _delete(("serverInfo", "version")), "welcome.serverInfo.version"),
+    ("welcome", _set(("serverInfo", "releaseVersion"), None), "welcome.serverInfo.releaseVersion"),
+    ("welcome", _delete(("serverInfo", "gridName")), "welcome.serverInfo.gridName"),
+    ("welcome", _delete(("uiDefinitions", "commandMetadata")), "welcome.uiDefinitions.commandMetadata"),
+    ("welcome", _delete(("uiDefinitions", "itemManagement", "actions", 0, "ownPermission")),
+     "welcome.uiDefinitions.itemManagement.actions.0.ownPermission"),
+    ("welcome", _delete(("uiDefinitions", "adminMenu", "actions", 0, "tooltip")),
+     "welcome.uiDefinitions.adminMenu.actions.0.tooltip"),
     ("admin_roles_list", _set(("roles", 0, "userCount"), -1), "admin_roles_list.roles.0.userCount"),
     ("admin_roles_list", _set(("roles", 0, "id"), "1"), "admin_roles_list.roles.0.id"),
     ("admin_roles_list", _set(("permissionTooltips", "k"), 1), "admin_roles_list.permissionTooltips.k"),
@@ -274,6 +309,8 @@ BAD = [
     ("item_upsert", _set(("item", "capabilities"), "editable"), "item_upsert.item.capabilities"),
     ("item_remove", _set(("itemId",), None), "item_remove.itemId"),
     ("item_action_result", _set(("action",), "move"), "item_action_result.action"),
+    ("item_transfer_targets", _set(("targets", 0, "userId"), 3), "item_transfer_targets.targets.0.userId"),
+    ("item_transfer_targets", _set(("targets", 1, "online"), None), "item_transfer_targets.targets.1.online"),
     ("item_use_sound", _set(("range",), 0), "item_use_sound.range"),
     ("item_clock_announce", _set(("sounds", 1), None), "item_clock_announce.sounds.1"),
     ("item_piano_note", _set(("voiceMode",), "stereo"), "item_piano_note.voiceMode"),

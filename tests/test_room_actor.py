@@ -11,6 +11,7 @@ from typing import cast
 
 from chgrid.actors.account_proxy import AccountProxy
 from chgrid.actors.room import RoomActor, RoomProxy, WorldInfo
+from chgrid.identity import DEFAULT_WELCOME_MESSAGE
 from tests.fake_clock import FakeClock
 from tests.recording_outbox import RecordingOutbox
 
@@ -103,16 +104,18 @@ def join(room, cid, uid, name, **kw):
 def test_join_sends_full_welcome_then_announces(room):
     join(room, "a", 1, "ann", last_x=3, last_y=4)
     welcome = packets(room.outbox, "a", "welcome")[0]
-    assert welcome["player"] == {"id": "a", "nickname": "ann", "x": 3, "y": 4}
+    assert welcome["player"] == {"id": "a", "userId": "1", "nickname": "ann", "x": 3, "y": 4}
     assert welcome["users"] == []
     assert welcome["worldConfig"] == {"gridSize": 41, "movementTickMs": 200, "movementMaxStepsPerTick": 1}
-    assert welcome["serverInfo"] == {"instanceId": "inst-1", "version": "0.1.0"}
+    assert welcome["serverInfo"] == {
+        "instanceId": "inst-1", "version": "0.1.0", "releaseVersion": "", "serverVersion": "0.1.0",
+        "expectedClientRevision": "", "gridName": "Chat Grid", "welcomeMessage": DEFAULT_WELCOME_MESSAGE}
     assert welcome["auth"]["userId"] == "1" and welcome["auth"]["policy"] == POLICY
     assert welcome["auth"]["permissions"] == sorted(USER_PERMS)
     assert welcome["uiDefinitions"]["adminMenu"] == {"actions": []}
     join(room, "b", 2, "bob")
     welcome_b = packets(room.outbox, "b", "welcome")[0]
-    assert welcome_b["users"] == [{"id": "a", "nickname": "ann", "x": 3, "y": 4}]
+    assert welcome_b["users"] == [{"id": "a", "userId": "1", "nickname": "ann", "x": 3, "y": 4}]
     lines = packets(room.outbox, "a", "chat_message")
     assert lines == [{"type": "chat_message", "message": "bob has logged in.", "system": True, "action": False}]
     assert packets(room.outbox, "b", "chat_message") == []
@@ -257,9 +260,10 @@ def test_authority_push_and_ban(room):
     room.outbox.sent.clear()
     room.proxy.apply_authority(1, "admin", ("role.manage", "user.ban_unban"), "active").get()
     push = packets(room.outbox, "a", "auth_permissions")[0]
-    assert push["adminMenuActions"] == [{"id": "manage_roles", "label": "Role management"},
-                                        {"id": "ban_user", "label": "Ban user"},
-                                        {"id": "unban_user", "label": "Unban user"}]
+    assert push["adminMenuActions"] == [
+        {"id": "manage_roles", "label": "Role management", "tooltip": "Manage roles and their permission sets."},
+        {"id": "ban_user", "label": "Ban user", "tooltip": "Disable a user account."},
+        {"id": "unban_user", "label": "Unban user", "tooltip": "Re-enable a disabled user account."}]
     assert packets(room.outbox, "a2", "auth_permissions")
     room.outbox.sent.clear()
     room.proxy.apply_authority(2, "user", USER_PERMS, "disabled").get()

@@ -126,7 +126,7 @@ def test_join_welcomes_then_announces(roster):
     parts.step(lambda: component.join("a", Grant(1, "ann", "ann")))
     parts.step(lambda: component.join("b", Grant(2, "bob", "bob", last_x=99)))
     welcome = parts.packets("b", "welcome")[0]
-    assert welcome["users"] == [{"id": "a", "nickname": "ann", "x": 3, "y": 4}]
+    assert welcome["users"] == [{"id": "a", "userId": "1", "nickname": "ann", "x": 3, "y": 4}]
     assert welcome["player"]["x"] != 99
     assert parts.packets("a", "chat_message")[0]["message"] == "bob has logged in."
 

@@ -68,7 +68,7 @@ def result_of(client, action):
 
 def test_admin_gets_menu_and_lists(quiet_world):
     server, admin, alice, bob, admin_auth, _ = quiet_world
-    assert [a["id"] for a in admin_auth["adminMenuActions"]] == ["manage_roles", "change_user_role", "ban_user", "unban_user"]
+    assert [a["id"] for a in admin_auth["adminMenuActions"]] == ["manage_roles", "change_user_role", "ban_user", "unban_user", "delete_account"]
     admin.send({"type": "admin_roles_list"})
     roles = admin.expect("admin_roles_list")
     assert [r["name"] for r in roles["roles"]] == ["admin", "editor", "guest", "user"]
@@ -118,7 +118,9 @@ def test_role_lifecycle_with_live_pushes(world):
     assert result_of(admin, "user_set_role")["message"] == "Set role for alice to mods."
     push = alice.expect("auth_permissions")
     assert push == {"type": "auth_permissions", "role": "mods", "permissions": ["chat.send", "user.ban_unban"],
-                    "adminMenuActions": [{"id": "ban_user", "label": "Ban user"}, {"id": "unban_user", "label": "Unban user"}]}
+                    "adminMenuActions": [
+                        {"id": "ban_user", "label": "Ban user", "tooltip": "Disable a user account."},
+                        {"id": "unban_user", "label": "Unban user", "tooltip": "Re-enable a disabled user account."}]}
     # live: the very next packet is checked against the new set
     alice.send({"type": "admin_users_list", "action": "unban"})
     assert alice.expect("admin_users_list")["users"] == []

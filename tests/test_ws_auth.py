@@ -10,7 +10,10 @@ import json
 
 import pytest
 
+import chgrid
+from chgrid.identity import DEFAULT_WELCOME_MESSAGE
 from tests.support import Client, ConnectionClosed, http_get, login, register, unique
+from tests.test_ws_v01_protocol import RELEASE, REVISION
 
 POLICY = {"usernameMinLength": 2, "usernameMaxLength": 32, "passwordMinLength": 8, "passwordMaxLength": 32}
 LOGIN_FAILED = "We couldn't log you in. Check your details and try again."
@@ -20,7 +23,10 @@ RESUME_FAILED = "We couldn't restore your session. Please log in again."
 def test_fresh_connect_gets_auth_required(shared_server):
     client = Client(shared_server.ws_url)
     packet = client.expect("auth_required")
-    assert packet == {"type": "auth_required", "message": "Authentication required.", "authPolicy": POLICY}
+    assert packet == {"type": "auth_required", "message": "Authentication required.", "authPolicy": POLICY,
+                      "gridName": "Chat Grid", "welcomeMessage": DEFAULT_WELCOME_MESSAGE,
+                      "releaseVersion": RELEASE, "expectedClientRevision": REVISION,
+                      "serverVersion": f"{chgrid.__version__} S13"}
 
 
 def test_register_login_and_exact_success_fields(shared_server):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 
+import chgrid
 from tests.support import Client, ServerProcess, register, settle, unique
 
 
@@ -159,7 +160,8 @@ def test_other_web_root_reports_its_own_client_version(tmp_path):
         a, _, welcome = register(server, "anna")
         assert welcome["serverInfo"]["version"] == "2026.02.28 R317"
         a.send({"type": "chat_message", "message": "/version"})
-        assert a.expect("chat_message")["message"] == "Server version: 2026.02.28 R317"
+        # /version names the server (upstream-0.1.md §2.2), whatever client it serves.
+        assert a.expect("chat_message")["message"] == f"Server version: {chgrid.__version__} S13"
     finally:
         server.stop()
     (root / "version.js").unlink()

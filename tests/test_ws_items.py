@@ -83,8 +83,11 @@ def test_whole_lifecycle_with_two_users(pair):
     # delete
     a.send({"type": "item_delete", "itemId": item["id"]})
     assert a.expect("item_remove") == {"type": "item_remove", "itemId": item["id"]}
-    assert a.expect("item_action_result")["message"] == "Deleted Big dice."
+    assert a.expect("item_action_result")["message"] == "You deleted Big dice (dice)."
     assert b.expect("item_remove")["itemId"] == item["id"]
+    assert b.expect("chat_message", where=lambda p: "deleted" in p["message"]) == {
+        "type": "chat_message", "message": f"{anna} deleted Big dice (dice).", "system": True,
+        "action": False}
 
 
 def test_permission_denials_and_location_checks(shared_server):

@@ -15,6 +15,7 @@ import uuid
 
 import pykka
 import pytest
+import websocket
 
 from chgrid.auth.passwords import PasswordHasher, hash_password, parse_hash
 from chgrid.auth.policy import AuthPolicy
@@ -116,8 +117,11 @@ def test_a_null_or_lookalike_origin_is_foreign(shared_server):
 
 
 def test_an_allowed_origin_from_the_config_may_resume(tmp_path):
-    other = f"http://127.0.0.1:{free_port()}"
-    server = ServerProcess(tmp_path / "data", env={"CHGRID_NETWORK_ALLOWED_ORIGINS": f"https://x.example, {other}/"})
+    # With an allow-list only listed origins may connect (upstream-0.1.md §27.2): the
+    # server's own, which the test clients send, is listed too.
+    other, port = f"http://127.0.0.1:{free_port()}", free_port()
+    server = ServerProcess(tmp_path / "data", port=port, env={
+        "CHGRID_NETWORK_ALLOWED_ORIGINS": f"https://x.example, {other}/, http://127.0.0.1:{port}"})
     server.start()
     try:
         token = token_of(server, "erin")
@@ -128,8 +132,9 @@ def test_an_allowed_origin_from_the_config_may_resume(tmp_path):
         status, _, body = http_get(server, "/auth/session/check",
                                    COOKIE_CLIENT | {"Origin": other, "Cookie": f"chgrid_session_token={token}"})
         assert (status, body) == (204, "")
-        stranger = OriginClient(server.ws_url, "http://127.0.0.1:1", cookie=token)
-        assert stranger.next()["type"] == "auth_required"
+        with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+            OriginClient(server.ws_url, "http://127.0.0.1:1", cookie=token)
+        assert refused.value.status_code == 403
     finally:
         server.stop()
 

@@ -128,22 +128,23 @@ def test_radio_metadata_reaches_both_and_follows_the_stream(lan_server, icy):
 
 
 def test_loopback_stream_refused_without_the_switch(tmp_path, icy):
-    # DEBUG logging: a refusal is logged at INFO the first time, at DEBUG after that.
-    env = {"CHGRID_RADIO_POLL_INTERVAL_S": "0.5", "CHGRID_LOGGING_LEVEL": "DEBUG"}
-    server = ServerProcess(tmp_path / "data", env=env).start()
+    # upstream-0.1.md §13.1: a stream URL on a private address is refused when set, so
+    # no poll is ever made (stored URLs are checked again by the poller on every fetch:
+    # tests/test_radio_poller.py).
+    server = ServerProcess(tmp_path / "data", env={"CHGRID_RADIO_POLL_INTERVAL_S": "0.5"}).start()
     try:
         a, b, _, _ = pair(server)
         radio = add(a, [b], "radio_station")
         hits = icy.hits["/stream"]
-        update(a, [b], radio["id"], streamUrl=icy.url())
-        since_edit = len(b.received)
-        # The edit polls at once, then every 0.5 s: wait for two passes refused.
-        server.wait_for_log(f"fetch of {icy.url()} failed", count=2)
-        assert server.log_count("refused addresses") == 2  # both for the address
-        b.send({"type": "item_secondary_use", "itemId": radio["id"]})
-        assert b.expect("item_action_result")["message"] == "No now playing data."
-        # No metadata upsert came before that answer: the failure leaves both fields empty.
-        assert [p for p in b.received[since_edit:] if p["type"] == "item_upsert"] == []
+        a.send({"type": "item_update", "itemId": radio["id"], "params": {"streamUrl": icy.url()}})
+        result = a.expect("item_action_result", action="update")
+        assert (result["ok"], result["message"]) == (False, "streamUrl must resolve to a public IP address.")
+        for url, message in (("ftp://radio.example/a", "streamUrl must use http or https."),
+                             ("http://u:p@8.8.8.8/a", "streamUrl must not include credentials."),
+                             ("//8.8.8.8/a", "streamUrl must use http or https when specifying a host.")):
+            a.send({"type": "item_update", "itemId": radio["id"], "params": {"streamUrl": url}})
+            assert a.expect("item_action_result", action="update")["message"] == message
+        assert [p for p in settle(b) if p["type"] == "item_upsert"] == []  # nothing changed
         assert icy.hits["/stream"] == hits  # never contacted
     finally:
         server.stop()

@@ -73,3 +73,7 @@ LAST_ADMIN_BAN = "Cannot disable the last active admin."
 USER_ROLE_SET = "Set role for {username} to {role}."
 USER_BANNED = "Banned {username}."
 USER_UNBANNED = "Unbanned {username}."
+# Permanent account deletion (upstream-0.1 §8.3).
+LAST_ADMIN_DELETE = "Cannot delete the last active admin."
+ACCOUNT_DELETED_DONE = "Deleted account {username}."
+ACCOUNT_DELETED = "Account deleted."

@@ -1,15 +1,24 @@
-"""Which browser origins may use the login cookie (issue 11, defect 4): the pure part.
+"""Which browser origins may use the websocket and the login cookie: the pure part.
 
-The websocket accepts every ``Origin`` (protocol.md §1.3), and the ``chgrid_session_token``
-cookie is ``SameSite=Lax``: a page on another port of the same host is *same-site*, so the
-browser sends the cookie with that page's websocket handshake and its cookie-helper
-requests. The cookie is therefore honoured only when the request's ``Origin`` is
+``network.allowed_origins`` is the allow-list of upstream-0.1.md §27.2.
 
-- absent (non-browser clients; browsers' same-origin ``fetch`` GETs also omit it),
+**Empty (the default)**: the websocket accepts every ``Origin`` (protocol.md §1.3, as the
+2026-02-28 protocol requires). The login cookie is ``SameSite=Lax``, so a page on another
+port of the same host is *same-site* and the browser sends the cookie with that page's
+websocket handshake and its cookie-helper requests (issue 11, defect 4). The cookie is
+therefore honoured only when the request's ``Origin`` is
+
+- absent (non-browser clients; browsers' same-origin ``fetch`` GETs also omit it), or
 - the server's own origin: ``scheme://host:port`` the request was addressed to, from the
   ``Host`` header and the TLS state (``X-Forwarded-Proto`` / ``X-Forwarded-Host`` only
-  when ``network.trust_forwarded_for`` is on), or
-- listed in ``network.allowed_origins``.
+  from a trusted proxy, see :mod:`chgrid.auth.forwarded`).
+
+**Set**: only the listed origins, nothing else, not even the server's own (list it when
+the server serves the bundled client; a ``Host``-derived origin cannot tell a DNS-rebound
+page from ours). The websocket handshake needs an ``Origin`` in the list
+(:func:`handshake_allowed`); the cookie helpers and the handshake cookie follow §11.3
+(:func:`origin_trusted`): an ``Origin`` header must be listed; without one,
+``Sec-Fetch-Site: same-origin`` or a ``Referer`` of a listed origin will do.
 
 Everything here is a plain function of strings and header mappings, so the settings can
 validate ``network.allowed_origins`` with it; ``chgrid.web.origins`` applies it to requests.
@@ -79,15 +88,46 @@ def server_origin(scheme: str, headers: Any, trust_forwarded: bool) -> str | Non
     return normalise_origin(f"{scheme}://{host}")
 
 
+def _listed(allowed: Iterable[str]) -> set[str]:
+    return {origin for origin in (normalise_origin(entry) for entry in allowed) if origin}
+
+
+def handshake_allowed(origin: str | None, allowed: Iterable[str]) -> bool:
+    """Whether a websocket handshake with this ``Origin`` header may open at all: always
+    with an empty allow-list, else only from a listed origin (a missing one is refused)."""
+    listed = _listed(allowed)
+    if not listed:
+        return True
+    return normalise_origin(origin or "") in listed
+
+
+def _referer_origin(referer: str) -> str | None:
+    try:
+        parts = urlsplit(referer.strip())
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.netloc:
+        return None
+    return normalise_origin(f"{parts.scheme}://{parts.netloc}")
+
+
 def origin_trusted(
     origin: str | None, scheme: str, headers: Any, allowed: Iterable[str], trust_forwarded: bool
 ) -> bool:
-    """Whether a request whose ``Origin`` header is ``origin`` may use the login cookie."""
+    """Whether a request whose ``Origin`` header is ``origin`` may use the login cookie
+    (the handshake's cookie resume and the ``…/auth/session/*`` helpers)."""
+    listed = _listed(allowed)
+    if listed:
+        # upstream-0.1.md §11.3, with the allow-list in place of the one host origin.
+        if origin is not None and origin.strip():
+            return normalise_origin(origin) in listed
+        if (headers.get("Sec-Fetch-Site", "") or "").strip().lower() == "same-origin":
+            return True
+        referer = headers.get("Referer", "") or ""
+        return bool(referer.strip()) and _referer_origin(referer) in listed
     if origin is None or not origin.strip():
         return True  # not a browser's cross-origin request
     normalised = normalise_origin(origin)
     if normalised is None:
         return False
-    if normalised in {normalise_origin(entry) for entry in allowed}:
-        return True
     return normalised == server_origin(scheme, headers, trust_forwarded)

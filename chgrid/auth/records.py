@@ -16,7 +16,12 @@ EVENT_ROLE_PERMISSIONS = "role_permissions"
 EVENT_USER_CREATED = "user_created"
 EVENT_ROLE_CREATED = "role_created"
 EVENT_ROLE_DELETED = "role_deleted"
-AUTHORITY_EVENT_KINDS = frozenset({EVENT_USER_ROLE, EVENT_USER_STATUS, EVENT_ROLE_PERMISSIONS})
+# The account is gone: its connections are told "Account deleted." and closed.
+EVENT_ACCOUNT_DELETED = "account_deleted"
+AUTHORITY_EVENT_KINDS = frozenset({EVENT_USER_ROLE, EVENT_USER_STATUS, EVENT_ROLE_PERMISSIONS,
+                                   EVENT_ACCOUNT_DELETED})
+# ``Authority.status`` of an account that no longer exists.
+STATUS_DELETED = "deleted"
 EVENT_BATCH = 500
 
 

@@ -189,8 +189,9 @@ def drop_messages(nickname: str, item: ItemState, label: str) -> tuple[str, str]
             f"{nickname} dropped {item.title} ({label}) at {item.x}, {item.y}.")
 
 
-def delete_message(title: str) -> str:
-    return f"Deleted {title}."
+def delete_messages(nickname: str, title: str, label: str) -> tuple[str, str]:
+    """The deleter's result and the others' line (upstream-0.1.md §7)."""
+    return (f"You deleted {title} ({label}).", f"{nickname} deleted {title} ({label}).")
 
 
 def update_message(title: str) -> str:

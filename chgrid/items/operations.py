@@ -127,15 +127,17 @@ def drop_item(registry: ItemRegistry, item: ItemState | None, actor: ActingUser,
                              item=updated, upsert=True, save=True, others_message=others)
 
 
-def delete_item(item: ItemState | None, actor: ActingUser) -> ItemActionOutcome:
+def delete_item(registry: ItemRegistry, item: ItemState | None, actor: ActingUser) -> ItemActionOutcome:
     """``item_delete``. The room also forgets the item's cooldown and stops what runs for
-    it (the type plug-in's actor); the store deletes its song. No chat line."""
+    it (the type plug-in's actor); the store deletes its song. The others are told
+    (upstream-0.1.md §7)."""
     refusal = rules.check_delete(item, actor)
     if refusal:
         return _refused("delete", refusal, item)
     assert item is not None
-    return ItemActionOutcome(action="delete", ok=True, message=rules.delete_message(item.title),
-                             item_id=item.id, removed=True, save=True)
+    mine, others = rules.delete_messages(actor.nickname, item.title, _label(registry, item))
+    return ItemActionOutcome(action="delete", ok=True, message=mine, item_id=item.id,
+                             removed=True, save=True, others_message=others)
 
 
 def update_item(registry: ItemRegistry, item: ItemState | None, actor: ActingUser,

@@ -4,10 +4,13 @@
 stream, or an error (the poller then stores both as empty, as the reference does). It
 blocks, and is only ever called from a radio poller actor's own thread. Bounds:
 
-- only ``http``/``https`` URLs; at most 3 redirects, each one checked like the first;
-- every hop resolves the host, checks the addresses with an :class:`AddressPolicy`
-  (private, loopback and link-local refused unless allowed) and connects to the very
-  address that passed (no second lookup, so no DNS rebinding);
+- only ``http``/``https`` URLs without credentials; at most 5 redirects, each
+  ``Location`` (resolved against the current URL) checked like the first URL
+  (upstream-0.1.md §13.2);
+- every hop resolves the host, checks *every* address with an :class:`AddressPolicy`
+  (private, loopback and link-local refused unless allowed; one refused address refuses
+  the host) and connects to an address that passed (no second lookup, so no DNS
+  rebinding);
 - one total deadline (``radio.fetch_timeout_s``) for all hops, connects, TLS
   handshakes and reads — every socket wait gets only the time that is left;
 - reads are capped: 16 KiB of response head, ``icy-metaint`` bytes of audio (at most
@@ -40,7 +43,7 @@ from chgrid.net.addresses import AddressPolicy, IPAddress, Resolver, parse_ip, s
 
 log = logging.getLogger(__name__)
 
-MAX_REDIRECTS = 3
+MAX_REDIRECTS = 5
 MAX_HEAD_BYTES = 16 * 1024
 DEFAULT_CONCURRENCY = 4
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -98,6 +101,8 @@ def parse_target(url: str) -> _Target:
         raise FetchError(f"bad URL: {error}") from None
     if not host:
         raise FetchError("URL has no host")
+    if parts.username or parts.password:
+        raise FetchError("URL includes credentials")
     try:
         host = host.encode("idna").decode("ascii")
     except UnicodeError:
@@ -275,10 +280,9 @@ class IcyFetcher:
         addresses = [ip for ip in (parse_ip(a) for a in answers) if ip is not None]
         if not addresses:
             raise FetchError(f"{target.host} has no address")
-        for ip in addresses:
-            if self.policy(ip):
-                return ip
-        raise RefusedAddress(f"{target.host} resolves only to refused addresses")
+        if not all(self.policy(ip) for ip in addresses):
+            raise RefusedAddress(f"{target.host} resolves to a refused address")
+        return addresses[0]
 
     def _open(self, target: _Target, deadline: float) -> _Connection:
         ip = self._pick_address(target)

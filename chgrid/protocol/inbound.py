@@ -33,7 +33,7 @@ __all__ = [
     "Inbound", "parse_frame", "INBOUND_SCHEMAS", "INBOUND_TYPES", "MAX_RELAYED_OBJECT_BYTES",
 ]
 
-ADMIN_USERS_LIST_ACTIONS = ("set_role", "ban", "unban")
+ADMIN_USERS_LIST_ACTIONS = ("set_role", "ban", "unban", "delete_account")
 PIANO_RECORDING_ACTIONS = ("toggle_record", "stop_record", "playback", "stop_playback")
 
 
@@ -97,6 +97,10 @@ class AuthResumeIn(InboundSchema):
 
 class AuthLogoutIn(InboundSchema):
     pass
+
+
+class WelcomeReadyIn(InboundSchema):
+    """v0.1.0's ``welcome_ready`` (upstream-0.1.md §1.1): no fields, extras ignored."""
 
 
 # --- admin (permissions.md §4) --------------------------------------------------------
@@ -211,6 +215,19 @@ class ItemUpdateIn(InboundSchema):
     params = _relayed_object()
 
 
+class ItemTransferTargetsIn(InboundSchema):
+    itemId = _str()
+
+
+class ItemTransferIn(InboundSchema):
+    itemId = _str()
+    targetUserId = _str()
+
+
+class AdminUserDeleteIn(InboundSchema):
+    username = _str(_USERNAME)
+
+
 class ItemPianoNoteIn(InboundSchema):
     itemId = _str()
     keyId = _str(Length(min=1, max=32))
@@ -228,6 +245,7 @@ INBOUND_SCHEMAS: dict[str, Schema] = {
     "auth_login": AuthLoginIn(),
     "auth_resume": AuthResumeIn(),
     "auth_logout": AuthLogoutIn(),
+    "welcome_ready": WelcomeReadyIn(),
     "admin_roles_list": AdminRolesListIn(),
     "admin_role_create": AdminRoleCreateIn(),
     "admin_role_update_permissions": AdminRoleUpdatePermissionsIn(),
@@ -236,6 +254,7 @@ INBOUND_SCHEMAS: dict[str, Schema] = {
     "admin_user_set_role": AdminUserSetRoleIn(),
     "admin_user_ban": AdminUserBanIn(),
     "admin_user_unban": AdminUserUnbanIn(),
+    "admin_user_delete": AdminUserDeleteIn(),
     "signal": SignalIn(),
     "update_position": UpdatePositionIn(),
     "teleport_complete": TeleportCompleteIn(),
@@ -249,6 +268,8 @@ INBOUND_SCHEMAS: dict[str, Schema] = {
     "item_secondary_use": ItemSecondaryUseIn(),
     "item_drop": ItemDropIn(),
     "item_update": ItemUpdateIn(),
+    "item_transfer_targets": ItemTransferTargetsIn(),
+    "item_transfer": ItemTransferIn(),
     "item_piano_note": ItemPianoNoteIn(),
     "item_piano_recording": ItemPianoRecordingIn(),
 }

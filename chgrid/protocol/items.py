@@ -150,10 +150,37 @@ class ItemTypeDefinitionSchema(OutboundSchema):
 
 
 class AdminMenuActionSchema(OutboundSchema):
-    """``{id, label}`` admin menu entry (permissions.md §7)."""
+    """``{id, label, tooltip}`` admin menu entry (permissions.md §7, upstream-0.1.md §8.5)."""
 
     id = Str()
     label = Str()
+    tooltip = Str()
+
+
+class CommandActionSchema(OutboundSchema):
+    """``uiDefinitions.commandMetadata.mainModeActions[]`` (upstream-0.1.md §5.3)."""
+
+    id = Str()
+    label = Str()
+    tooltip = Str()
+
+
+class CommandMetadataSchema(OutboundSchema):
+    mainModeActions = Obj(CommandActionSchema, many=True, required=True)
+
+
+class ItemManagementActionSchema(OutboundSchema):
+    """``uiDefinitions.itemManagement.actions[]``: a ``Z``-menu entry and its permissions."""
+
+    id = Str()
+    label = Str()
+    tooltip = Str()
+    anyPermission = Str()
+    ownPermission = Str()
+
+
+class ItemManagementSchema(OutboundSchema):
+    actions = Obj(ItemManagementActionSchema, many=True, required=True)
 
 
 class AdminMenuSchema(OutboundSchema):
@@ -165,4 +192,6 @@ class UiDefinitionsSchema(OutboundSchema):
 
     itemTypeOrder = StrictList(StrictString(validate=_NON_EMPTY), required=True)
     itemTypes = Obj(ItemTypeDefinitionSchema, many=True, required=True)
+    commandMetadata = Obj(CommandMetadataSchema, required=True)
+    itemManagement = Obj(ItemManagementSchema, required=True)
     adminMenu = Obj(AdminMenuSchema, required=True)

@@ -57,9 +57,9 @@ __all__ = [
 
 ADMIN_ACTIONS = (
     "role_create", "role_update_permissions", "role_delete",
-    "user_set_role", "user_ban", "user_unban",
+    "user_set_role", "user_ban", "user_unban", "user_delete",
 )
-ITEM_ACTIONS = ("add", "pickup", "drop", "delete", "use", "secondary_use", "update")
+ITEM_ACTIONS = ("add", "pickup", "drop", "delete", "transfer", "use", "secondary_use", "update")
 PIANO_EVENTS = (
     "use_mode_entered", "record_started", "record_paused", "record_resumed",
     "record_stopped", "playback_started", "playback_stopped",
@@ -69,6 +69,7 @@ USER_STATUSES = ("active", "disabled")
 VOICE_MODES = ("poly", "mono")
 
 _PERCENT = Range(min=0, max=100)
+_NON_EMPTY_TEXT = Length(min=1)
 
 
 # --- shared pieces --------------------------------------------------------------------
@@ -86,9 +87,10 @@ def _admin_menu_actions(**kw: Any) -> Obj:
 
 
 class PresenceSchema(OutboundSchema):
-    """``welcome.player`` and ``welcome.users[]``."""
+    """``welcome.player`` and ``welcome.users[]`` (``userId``: upstream-0.1.md §5.1)."""
 
     id = Str()
+    userId = Str()
     nickname = Str()
     x = Int()
     y = Int()
@@ -97,8 +99,15 @@ class PresenceSchema(OutboundSchema):
 # --- auth and admin -------------------------------------------------------------------
 
 class AuthRequiredOut(OutboundSchema):
+    """upstream-0.1.md §4: the version strings that may be empty are omitted then."""
+
     message = Str()
     authPolicy = Obj(AuthPolicySchema, required=True)
+    gridName = Str()
+    welcomeMessage = Str()
+    releaseVersion = OptStr(validate=_NON_EMPTY_TEXT)
+    expectedClientRevision = OptStr(validate=_NON_EMPTY_TEXT)
+    serverVersion = Str()
 
 
 class AuthResultOut(OutboundSchema):
@@ -160,8 +169,15 @@ class WorldConfigSchema(OutboundSchema):
 
 
 class ServerInfoSchema(OutboundSchema):
+    """``version`` for the 2026-02-28 client beside the six v0.1.0 fields (§27.4)."""
+
     instanceId = Str()
     version = Str()
+    releaseVersion = Str()
+    serverVersion = Str()
+    expectedClientRevision = Str()
+    gridName = Str()
+    welcomeMessage = Str()
 
 
 class WelcomeAuthSchema(OutboundSchema):
@@ -262,6 +278,19 @@ class ItemActionResultOut(OutboundSchema):
     itemId = OptStr()
 
 
+class TransferTargetSchema(OutboundSchema):
+    userId = Str()
+    username = Str()
+    online = Bool()
+
+
+class ItemTransferTargetsOut(OutboundSchema):
+    """Accounts an item may be given to (upstream-0.1 §6.2)."""
+
+    itemId = Str()
+    targets = Obj(TransferTargetSchema, many=True, required=True)
+
+
 class ItemUseSoundOut(OutboundSchema):
     itemId = Str()
     sound = Str()
@@ -330,6 +359,7 @@ OUTBOUND_SCHEMAS: dict[str, Schema] = {
     "item_upsert": ItemUpsertOut(),
     "item_remove": ItemRemoveOut(),
     "item_action_result": ItemActionResultOut(),
+    "item_transfer_targets": ItemTransferTargetsOut(),
     "item_use_sound": ItemUseSoundOut(),
     "item_clock_announce": ItemClockAnnounceOut(),
     "item_piano_note": ItemPianoNoteOut(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from chgrid.auth.records import STATUS_DELETED
 from chgrid.transport.factory import RoomFactory, RunningRoom
 from chgrid.transport.ports import RoomPort
 from chgrid.web.bridge import ask
@@ -49,8 +50,8 @@ async def apply_authority(account: Any, rooms: Iterable[Any], user_ids: Iterable
     rooms = list(rooms)
     for user_id in user_ids:
         authority = await ask(account.authority(user_id))
-        if authority is None:
-            continue
+        # No answer means no account: the rooms close its connections as deleted.
+        role, permissions, status = ("", (), STATUS_DELETED) if authority is None else (
+            authority.role, tuple(authority.permissions), authority.status)
         for room in rooms:
-            await ask(room.apply_authority(user_id, authority.role, tuple(authority.permissions),
-                                           authority.status))
+            await ask(room.apply_authority(user_id, role, permissions, status))

@@ -21,13 +21,14 @@ ALL_PERMISSIONS = frozenset(PERMISSION_KEYS)
 # packet -> (permissions, any of which suffices; action named in the denial)
 GATES: dict[str, tuple[tuple[str, ...], str]] = {
     "admin_roles_list": (("role.manage", "user.change_role"), "role_update_permissions"),
-    "admin_users_list": (("user.change_role", "user.ban_unban"), "user_set_role"),
+    "admin_users_list": (("user.change_role", "user.ban_unban", "account.delete.any"), "user_set_role"),
     "admin_role_create": (("role.manage",), "role_create"),
     "admin_role_update_permissions": (("role.manage",), "role_update_permissions"),
     "admin_role_delete": (("role.manage",), "role_delete"),
     "admin_user_set_role": (("user.change_role",), "user_set_role"),
     "admin_user_ban": (("user.ban_unban",), "user_ban"),
     "admin_user_unban": (("user.ban_unban",), "user_unban"),
+    "admin_user_delete": (("account.delete.any",), "user_delete"),
 }
 
 
@@ -74,6 +75,10 @@ async def handle_admin_packet(conn: Any, packet_type: str, data: dict) -> None:
         result = await ask(account.set_user_role(data["username"], data["role"]))
     elif packet_type == "admin_user_ban":
         result = await ask(account.ban(data["username"]))
+    elif packet_type == "admin_user_delete":
+        # The deleted account's connections (on every node) get "Account deleted." and
+        # close through the authority push below: a missing account reads as deleted.
+        result = await ask(account.delete_account(data["username"]))
     else:
         result = await ask(account.unban(data["username"]))
     if result.ok and result.affected_user_ids:
@@ -112,7 +117,7 @@ async def _escalates(account: Any, packet_type: str, data: dict, held: frozenset
         return beyond(normalise_role_name(data["role"])) or beyond(normalise_role_name(data["replacementRole"]))
     if packet_type == "admin_user_set_role":
         return beyond(normalise_role_name(data["role"])) or beyond(await role_of(data["username"]))
-    return beyond(await role_of(data["username"]))  # ban, unban
+    return beyond(await role_of(data["username"]))  # ban, unban, delete
 
 
 async def push_authority(ctx: Any, user_ids) -> None:

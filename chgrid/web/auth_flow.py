@@ -14,6 +14,7 @@ from chgrid.auth.passwords import parse_hash
 from chgrid.auth.records import LoginRejected
 from chgrid.auth.policy import normalise_email, normalise_username, registration_error
 from chgrid.auth.ratelimit import failure_jitter_s
+from chgrid.identity import BrandingTable, auth_required_extras
 from chgrid.permissions import admin_menu_actions
 from chgrid.web.bridge import ask
 from chgrid.web.player_connection import PlayerConnection
@@ -180,6 +181,15 @@ async def logout(conn: PlayerConnection) -> None:
         "auth_result", {"ok": True, "message": M.LOGGED_OUT, "authPolicy": ctx.policy.as_wire()}
     )
     conn.close_with(1000, "Logged out.")
+
+
+def auth_required_payload(conn: PlayerConnection) -> dict:
+    """``auth_required`` (upstream-0.1.md §4): the 2026-02-28 pair, then the grid's
+    branding and the version fields."""
+    ctx = conn.ctx
+    branding = BrandingTable.from_settings(ctx.settings).of(conn.grid)
+    return {"message": M.AUTH_REQUIRED, "authPolicy": ctx.policy.as_wire(),
+            **auth_required_extras(ctx.versions, branding)}
 
 
 def _failure_payload(ctx, message: str) -> dict:

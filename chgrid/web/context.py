@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chgrid.actors.account_proxy import AccountProxy
+from chgrid.identity import Versions
 from chgrid.settings import Settings
 from chgrid.transport.ports import RoomDirectory
 from chgrid.web.connections import ConnectionRegistry
@@ -29,4 +30,9 @@ class ServerContext:
     tls: bool
     dummy_hash: str
     rng: random.Random = field(default_factory=random.SystemRandom)
+    versions: Versions | None = None  # None: derived from ``version``
+
+    def __post_init__(self) -> None:
+        if self.versions is None:
+            self.versions = Versions(legacy=self.version, server=self.version or "unknown")
 

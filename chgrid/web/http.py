@@ -1,4 +1,5 @@
-"""Plain HTTP endpoints: the login-cookie helpers (auth.md §8) and ``/healthz``."""
+"""Plain HTTP endpoints: the login-cookie helpers (auth.md §8, upstream-0.1.md §10.4-10.5)
+and ``/healthz``."""
 from __future__ import annotations
 
 import hmac
@@ -9,10 +10,10 @@ from tornado.web import RequestHandler
 
 from chgrid import __version__
 from chgrid.web import origins
-from chgrid.web.cookie_renewal import COOKIE_MAX_AGE, session_cookie
+from chgrid.web.cookie_renewal import COOKIE_MAX_AGE, cookie_token, session_cookie
 from chgrid.web.bridge import ask
 from chgrid.web.context import ServerContext
-from chgrid.web.ws import cookie_token
+from chgrid.web.sites import GridSite, root_site
 
 log = logging.getLogger(__name__)
 
@@ -23,28 +24,33 @@ HEALTH_TOKEN_ENV = "CHGRID_HEALTH_TOKEN"
 
 
 class SessionCookieHandler(RequestHandler):
-    """``GET …/auth/session/(set|clear|check)``, matched by path suffix."""
+    """``GET <base>auth/session/(set|clear|check)`` of one base path (``site``): its
+    cookie name and ``Path``. At the host root it also answers any path ending so (the
+    2026-02-28 client under a sub-path of a root-only server)."""
 
-    def initialize(self, ctx: ServerContext) -> None:
+    def initialize(self, ctx: ServerContext, site: GridSite | None = None) -> None:
         self.ctx = ctx
+        self.site = site or root_site(ctx.rooms.default_grid)
 
     def set_default_headers(self) -> None:
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
 
     def _cookie(self, value: str, max_age: int) -> str:
-        return session_cookie(value, max_age, self.ctx.tls, self.request.headers)
+        return session_cookie(value, max_age, self.ctx.tls, self.request.headers,
+                              self.site.cookie_name, self.site.base)
 
     def _reply(self, status: int, body: str) -> None:
         self.set_status(status)
         self.finish(body)
 
     async def get(self, action: str) -> None:
-        if not origins.request_trusted(self.request, self.ctx.settings.network):
-            self._reply(403, "origin not allowed")  # a same-site page of another origin
-            return
+        # The order of upstream-0.1.md §10.4: the client header, then the origin.
         if self.request.headers.get(CLIENT_HEADER, "").strip() != "1":
             self._reply(400, "missing client header")
+            return
+        if not origins.request_trusted(self.request, self.ctx.settings.network):
+            self._reply(403, "origin not allowed")  # a same-site page of another origin
             return
         if action == "clear":
             self.set_header("Set-Cookie", self._cookie("", 0))
@@ -57,7 +63,7 @@ class SessionCookieHandler(RequestHandler):
                 self._reply(400, "missing bearer token")
                 return
         else:
-            token = cookie_token(self.request.headers.get("Cookie"))
+            token = cookie_token(self.request.headers.get("Cookie"), self.site.cookie_name)
             if not token:
                 self._reply(401, "missing session")
                 return

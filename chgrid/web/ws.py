@@ -24,10 +24,12 @@ from tornado.websocket import WebSocketHandler
 from chgrid.auth import messages as M
 from chgrid.protocol import ProtocolError, encode, parse_frame
 from chgrid.web import admin_flow, auth_flow, cookie_renewal, origins
-from chgrid.web.cookie_renewal import COOKIE_NAME
+# cookie_token is re-exported: other handlers import it from here.
+from chgrid.web.cookie_renewal import cookie_token  # noqa: F401
 from chgrid.web.connections import SLOW_CONSUMER_CODE, SLOW_CONSUMER_REASON
 from chgrid.web.context import ServerContext
 from chgrid.web.frames import text_frame
+from chgrid.web.sites import GridSite, root_site
 from chgrid.web.wsprotocol import INVALID_UTF8_CODE, INVALID_UTF8_REASON, strict_protocol
 
 log = logging.getLogger(__name__)
@@ -39,24 +41,17 @@ INBOX_FULL_REASON = "Too many packets waiting."
 AUTH_TIMEOUT_REASON = "Authentication timed out."
 
 
-def cookie_token(header: str | None) -> str:
-    """First ``chgrid_session_token`` part of a Cookie header, trimmed, not URL-decoded."""
-    for part in (header or "").split(";"):
-        name, sep, value = part.strip().partition("=")
-        if sep and name == COOKIE_NAME:
-            return value.strip()
-    return ""
-
-
 class GridSocket(WebSocketHandler):
     """A player's connection."""
 
-    def initialize(self, ctx: ServerContext) -> None:
+    def initialize(self, ctx: ServerContext, site: GridSite | None = None) -> None:
         self.ctx = ctx
+        # Where the socket was opened (chgrid.web.sites): /NAME/ws plays on NAME.
+        self.site = site or root_site(ctx.rooms.default_grid)
         self.client_id = str(uuid.uuid4())
         self.authenticated = False
         self.user_id: int | None = None
-        self.grid = ctx.rooms.default_grid  # the grid this connection plays on
+        self.grid = self.site.grid  # the grid this connection plays on
         self.username = ""
         self.token = ""
         self.closed = False
@@ -69,7 +64,9 @@ class GridSocket(WebSocketHandler):
         self._cookie_token = ""
 
     def check_origin(self, origin: str) -> bool:
-        return True  # protocol.md §1.3: any Origin, including none
+        # Decided in prepare(), which also sees a handshake without any Origin (Tornado
+        # calls this only when there is one): network.allowed_origins, empty = any.
+        return True
 
     def get_compression_options(self):
         return None
@@ -79,13 +76,23 @@ class GridSocket(WebSocketHandler):
         return strict_protocol(self, lambda: self.close_with(INVALID_UTF8_CODE, INVALID_UTF8_REASON))
 
     def prepare(self) -> None:
-        # Before the handshake answer: a login cookie counts only from no Origin or a
-        # trusted one (a same-site page of another port must not resume; issue 11), and
-        # an honoured cookie is renewed in the 101 answer (see chgrid.web.cookie_renewal).
-        token = cookie_token(self.request.headers.get("Cookie"))
-        if token and origins.request_trusted(self.request, self.ctx.settings.network):
+        # Before the handshake answer. With an allow-list, other origins (and none) are
+        # refused (upstream-0.1.md §27.2). A login cookie (only this base path's name)
+        # counts only from a trusted origin (a same-site page of another port must not
+        # resume; issue 11), and an honoured cookie is renewed in the 101 answer (see
+        # chgrid.web.cookie_renewal).
+        network = self.ctx.settings.network
+        if not origins.handshake_allowed(self.request, network):
+            self.set_status(403)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish("origin not allowed")
+            return
+        site = self.site
+        token = cookie_token(self.request.headers.get("Cookie"), site.cookie_name)
+        if token and origins.request_trusted(self.request, network):
             self._cookie_token = token
-            renewal = cookie_renewal.renewal_header(token, self.ctx.tls, self.request.headers)
+            renewal = cookie_renewal.renewal_header(token, self.ctx.tls, self.request.headers,
+                                                    site.cookie_name, site.base)
             if renewal:
                 self.set_header("Set-Cookie", renewal)
 
@@ -146,10 +153,7 @@ class GridSocket(WebSocketHandler):
             self.close_with(1011, "Server error.")
 
     def _send_auth_required(self) -> None:
-        self.send_packet(
-            "auth_required",
-            {"message": M.AUTH_REQUIRED, "authPolicy": self.ctx.policy.as_wire()},
-        )
+        self.send_packet("auth_required", auth_flow.auth_required_payload(self))
 
     async def _handle(self, raw: str | bytes) -> None:
         try:
@@ -165,6 +169,11 @@ class GridSocket(WebSocketHandler):
             await auth_flow.handle_auth_command(self, packet.type, packet.data)
         elif not self.authenticated:
             self.send_packet("auth_result", {"ok": False, "message": M.GAMEPLAY_BEFORE_AUTH})
+        elif packet.type == "welcome_ready":
+            # v0.1.0's deferred activation: chgrid seats a connection at welcome, so both
+            # client generations work; the packet changes nothing and gets no reply
+            # (upstream-0.1.md §27.1).
+            log.debug("welcome_ready from %s", self.client_id)
         elif packet.type == "ping":
             # Answered here rather than by the room: a heartbeat measures the connection,
             # and should not wait behind a busy room's queue.

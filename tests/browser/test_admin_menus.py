@@ -34,12 +34,13 @@ def test_create_role_grant_permission_and_live_menu(new_player, artifacts):
     root.wait_for("bob has logged in.")
     nothing_happens(bob, "Shift+Z")  # a plain user has no admin menu
 
-    root.do("Shift+Z", "Admin: Role management.")
+    root.do("Shift+Z", "Admin. Role management.")
     expect(root.page.locator("#menu-panel h3")).to_contain_text("Admin")
     root.audit("admin root menu")
     root.do("ArrowDown", "Change user role")
     root.do("ArrowDown", "Ban user")
     root.do("ArrowDown", "Unban user")
+    root.do("ArrowDown", "Delete account")
     root.do("ArrowDown", "Role management")
     root.do("Enter", "Loading roles...")
     root.wait_for("Roles. admin, 1")
@@ -67,14 +68,14 @@ def test_create_role_grant_permission_and_live_menu(new_player, artifacts):
     root.wait_for("Users. bob, user, active.")
     root.audit("user list")
     root.do("Enter", "Select new role for bob.")
-    root.wait_for_match(r"^user$")  # bob's role is preselected
+    root.wait_for("Roles. user.")  # bob's role is preselected
     root.audit("role choice")
     root.do("m", "mods")
     root.do("Enter", "bob, mods, active.")
 
     # bob's menu appears without reconnecting, with what the role allows
     bob.page.wait_for_function("chgrid.game.state.adminActions.length === 2")
-    bob.do("Shift+Z", "Admin: Ban user.")
+    bob.do("Shift+Z", "Admin. Ban user.")
     bob.do("ArrowDown", "Unban user")
     bob.do("ArrowDown", "Ban user")
 
@@ -102,7 +103,7 @@ def test_ban_closes_the_session_and_unban(new_player):
     bob.register("bob")
     root.wait_for("bob has logged in.")
 
-    root.do("Shift+Z", "Admin: Role management.")
+    root.do("Shift+Z", "Admin. Role management.")
     root.do("b", "Ban user")
     root.do("Enter", "Loading users...")
     root.wait_for("Users. bob, user, active.")
@@ -129,7 +130,7 @@ def test_ban_closes_the_session_and_unban(new_player):
 
 def test_delete_role_with_replacement(new_player):
     root = join_root(new_player)
-    root.do("Shift+Z", "Admin: Role management.")
+    root.do("Shift+Z", "Admin. Role management.")
     root.do("Enter", "Roles. admin, 1")
     root.do("Enter", "admin permissions.")
     root.do("End", "Delete role admin")

@@ -237,12 +237,15 @@ def test_radios_share_a_stream_and_widgets_loop(hook_pair, server, stream_server
         alice.page.wait_for_function(
             "(id) => window.__chgridTest.radioElements()[0]?.itemIds.join() === id", arg=first["id"])
 
-        # A stream without CORS still plays, straight from its element.
+        # A stream without CORS plays through the grid's media proxy (docs/client.md
+        # "Sound"), so it is still routed into Web Audio (placed, effects), not played direct.
         maker.add_params(second, enabled=True, streamUrl=f"{stream_server}/plain/other.ogg")
         alice.page.wait_for_function(
             """() => { const r = window.__chgridTest.radioElements();
                        const plain = r.find(s => s.streamUrl.includes('/plain/'));
-                       return r.length === 2 && plain && plain.mode === 'direct' && plain.started; }""",
+                       return r.length === 2 && plain && plain.mode === 'webaudio' && plain.started
+                         && plain.url.includes('/media_proxy.php?url=') && plain.url.includes('chgrid_start%3D'); }""",
             timeout=20_000)
+        assert any(path.startswith("/plain/other.ogg?chgrid_start=") for path in StreamHandler.requests)
     finally:
         maker.close()

@@ -1,7 +1,7 @@
 """Items from the keyboard (client.md §4.1–4.5): the add-item menu in the server's order,
 the item selection, use and secondary use, the property list and editor driven by the
 server's uiDefinitions (visibleWhen, options, number steps, local checks, the server's
-own refusals), inspect, and carrying: pick up, drop, delete. Every menu and the editor
+own refusals), inspect, and carrying: pick up, drop, delete (through Z). Every menu and the editor
 pass an axe-core audit while open."""
 import re
 
@@ -21,7 +21,7 @@ TYPES = [
 def add(player, index: int, title: str, label: str) -> str:
     """Add the index-th type of the add-item menu; returns the server's "You placed …" line.
     The menu reopens on the type placed last, so Home goes back to the first one."""
-    player.do("a", "Add item: ")
+    player.do("a", "Add item. ")
     player.do("Home", "clock")
     for step in range(index):
         player.do("ArrowDown", TYPES[step + 1][1])
@@ -46,7 +46,7 @@ def test_add_each_type_in_server_order_and_use_them(new_player, artifacts):
     alice.register("alice")
     x, y = alice.position()
 
-    alice.do("a", "Add item: clock.")
+    alice.do("a", "Add item. clock.")
     expect(alice.page.locator("#menu-panel")).to_be_visible()
     expect(alice.page.locator("#menu-panel li[aria-current='true']")).to_have_text("clock")
     alice.do("Space", "It tells the time. What did you think it did?")
@@ -66,33 +66,33 @@ def test_add_each_type_in_server_order_and_use_them(new_player, artifacts):
     alice.page.wait_for_function("chgrid.game.state.items.size === 6")
 
     # the add menu reopens on the type placed last (widget); Escape is no choice
-    alice.do("a", "Add item: widget.")
+    alice.do("a", "Add item. widget.")
     expect(alice.page.locator("#menu-panel li[aria-current='true']")).to_have_text("widget")
     alice.do("d", "dice")
     alice.do("Escape", "Cancelled.")
-    alice.do("a", "Add item: widget.")
+    alice.do("a", "Add item. widget.")
     alice.do("Escape", "Cancelled.")
 
     # several items here: each item key asks which one
-    alice.do("Shift+Enter", "Select item: clock (clock).")
+    alice.do("Shift+Enter", "Select item. clock (clock).")
     alice.audit("item selection")
     alice.do("r", "radio (radio)")
     alice.do("Enter", "No now playing data.")
-    alice.do("Enter", "Select item: clock (clock).")
+    alice.do("Enter", "Select item. clock (clock).")
     alice.do("d", "Dice (dice)")
     rolled = alice.do("Enter", "You rolled Dice: ")
     assert re.fullmatch(r"You rolled Dice: \d+, \d+ \(total \d+\)\.", rolled)
-    alice.do("Enter", "Select item: clock (clock).")
+    alice.do("Enter", "Select item. clock (clock).")
     alice.do("w", "wheel (wheel)")
     alice.do("Enter", "You spin wheel.")
     alice.wait_for_match(r"^(yes|no)$")  # the wheel's pick, three seconds later
-    alice.do("Enter", "Select item: clock (clock).")
+    alice.do("Enter", "Select item. clock (clock).")
     alice.do("w", "wheel (wheel)")
     alice.do("w", "widget (widget)")
     alice.do("Enter", "You turn off widget.")
-    alice.do("Shift+D", "Select item: clock (clock).")
+    alice.do("z", "Select item. clock (clock).")
     alice.do("Escape", "Cancelled.")
-    alice.do("o", "Select item: clock (clock).")
+    alice.do("o", "Select item. clock (clock).")
     alice.do("p", "piano (piano)")
     alice.do("Enter", "title: piano")
     alice.do("i", "instrument: piano")
@@ -150,7 +150,7 @@ def test_edit_properties_visible_when_options_and_inspect(pair, artifacts):
 
     # a widget next to it: facing shows only once directional is on; numbers step
     add(alice, 5, "widget", "widget")
-    alice.do("o", "Select item: kitchen clock (clock).")
+    alice.do("o", "Select item. kitchen clock (clock).")
     alice.do("ArrowDown", "widget (widget)")
     alice.do("Enter", "title: widget")
     alice.do("d", "directional: off")
@@ -174,7 +174,7 @@ def test_edit_properties_visible_when_options_and_inspect(pair, artifacts):
 
     # someone else's item: the server refuses, and its words are what bob hears
     meet(bob, "alice")
-    bob.do("o", "Select item: kitchen clock (clock).")
+    bob.do("o", "Select item. kitchen clock (clock).")
     bob.do("Enter", "title: kitchen clock")
     bob.do("ArrowDown", "time zone: Pacific/Pago_Pago")
     bob.do("ArrowRight", "UTC")
@@ -214,7 +214,11 @@ def test_pick_up_carry_drop_and_delete(pair):
     direction = "directly west" if nx < x else "directly east"
     bob.do("i", f"Dice (dice), 1 square {direction}, {nx}, {y}")
 
-    alice.do("Shift+D", "Deleted Dice.")
+    alice.do("z", "Items. Transfer item.")  # deleting is in the item management menu now
+    alice.do("d", "Delete item")
+    alice.do("Enter", "Delete Dice (dice)? No.")
+    alice.do("y", "Yes")
+    alice.do("Enter", "You deleted Dice (dice).")
     bob.page.wait_for_function("chgrid.game.state.items.size === 0")
-    alice.do("Shift+D", "No items to delete.")
+    alice.do("z", "No items to manage on this square.")
     alice.do("d", "No items to pick up.")

@@ -54,7 +54,7 @@ def test_grid_typed_line_and_menus_lie_inside_the_viewport(new_player, screens, 
     expect(alice.page.locator("#editor-line")).to_be_hidden()
 
     # The add-item menu.
-    alice.do("a", "Add item: clock.")
+    alice.do("a", "Add item. clock.")
     alice.assert_on_screen("#menu-panel", within=CANVAS)
     alice.assert_on_screen("#menu-panel li[aria-current='true']", within=CANVAS)
     shoot(alice, screens, "add-menu")
@@ -94,7 +94,7 @@ def test_the_overlay_keeps_off_the_players_half(new_player):
     alice.register("alice")
     overlay = alice.page.locator("#grid-overlay")
     alice.place(20, 5)  # low on the grid: menus go over the top half
-    alice.do("a", "Add item: clock.")
+    alice.do("a", "Add item. clock.")
     expect(overlay).to_have_attribute("data-side", "top")
     panel = alice.box("#menu-panel")
     me = alice.page.evaluate("chgrid.game.renderer.scene.markers.find(m => m.kind === 'self')")
@@ -102,7 +102,7 @@ def test_the_overlay_keeps_off_the_players_half(new_player):
     assert panel["y"] + panel["height"] < canvas["y"] + me["cy"] - me["r"], "the menu covers the player"
     alice.do("Escape", "Cancelled.")
     alice.place(20, 35)  # high on the grid: over the bottom half
-    alice.do("a", "Add item: clock.")
+    alice.do("a", "Add item. clock.")
     expect(overlay).to_have_attribute("data-side", "bottom")
     panel = alice.box("#menu-panel")
     me = alice.page.evaluate("chgrid.game.renderer.scene.markers.find(m => m.kind === 'self')")

@@ -46,7 +46,7 @@ def test_stacked_users_and_an_item_are_all_visible_with_letters(pair, screens):
     bob.do("Shift+L", "alice, volume")
     bob.do("Enter", "Moved to alice.")
     alice.sees("bob", 20, 20)
-    alice.do("a", "Add item: clock.")
+    alice.do("a", "Add item. clock.")
     alice.do("d", "dice")
     alice.do("Enter", "You placed Dice (dice) at 20, 20.")
     alice.wait_for_js(f"{SCENE} && {SCENE}.markers.filter(m => m.stacked === 3).length === 3")

@@ -27,7 +27,7 @@ def test_piano_notes_recording_playback_and_demo(new_player):
     alice.wait_for("bob has logged in.")
     # alice places her own piano (only its creator may change its instrument and octave)
     alice.place(12, 12)
-    alice.do("a", "Add item: clock")
+    alice.do("a", "Add item. clock")
     alice.do("p", "piano")
     alice.do("Enter", "You placed piano (piano) at 12, 12.")
     piano = alice.page.evaluate("[...chgrid.game.state.items.values()].find(i => i.type === 'piano')")

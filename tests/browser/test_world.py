@@ -80,7 +80,7 @@ def test_chat_me_commands_and_history(pair):
     alice.wait_for_match(r"^Server uptime: (\d+[dhms] ?)+$")
 
     alice.type_line("/", "Chat.", "/version")
-    alice.wait_for("Server version: 0.1.0")
+    alice.wait_for("Server version: 0.1.0 S13")
 
     # History: , reads back from the newest line, . forward.
     bob.do("Comma", "alice: hello there")
@@ -160,15 +160,15 @@ def test_the_grid_says_so_when_it_gets_the_focus(pair):
     expect(alice.page.locator("#grid-canvas")).not_to_be_focused()
     alice.page.keyboard.press("Shift+Tab")
     expect(alice.page.locator("#grid-canvas")).to_be_focused()
-    assert alice.wait_for("Grid focused.") == f"Grid focused. You are at {x}, {y}."
+    assert alice.wait_for("Grid focused.") == f"Chat Grid focused. You are at {x}, {y}."
 
     # With a menu open it says which; the Chat Grid button brings the focus back too.
-    alice.do("a", "Add item: clock.")
+    alice.do("a", "Add item. clock.")
     alice.do("ArrowDown", "dice")
     alice.page.locator("#position-summary").click()
     expect(alice.page.locator("#grid-canvas")).not_to_be_focused()
     before = alice.count("Grid focused.")
     alice.page.get_by_role("button", name="Chat Grid").click()
     line = alice.wait_for("Grid focused.", after=before)
-    assert line == f"Grid focused. You are at {x}, {y}. Add item: dice."
+    assert line == f"Chat Grid focused. You are at {x}, {y}. Add item: dice."
     alice.do("Escape", "Cancelled.")

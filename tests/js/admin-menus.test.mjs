@@ -36,7 +36,7 @@ test('Shift+Z does nothing without admin actions', () => {
 
 test('the root follows live permission pushes', () => {
   const game = admin();
-  assert.equal(game.lastSaid(), 'Admin: Role management.');
+  assert.equal(game.lastSaid(), 'Admin. Role management.');
   assert.ok(adminMenuOpen(game));
   game.state.adminActions = [ALL_ACTIONS[2]];
   game.deliver({ type: 'auth_permissions', role: 'mods', permissions: [], adminMenuActions: game.state.adminActions });
@@ -55,7 +55,7 @@ test('role management: create, toggle a permission, delete with a replacement', 
   assert.equal(game.lastSaid(), 'Loading roles...');
   assert.deepEqual(game.sent.at(-1), { type: 'admin_roles_list' });
   game.deliver(rolesList(ROLES));
-  assert.equal(game.lastSaid(), 'Roles. admin, 1');
+  assert.equal(game.lastSaid(), 'Roles. admin, 1.');
   game.key('End');
   assert.equal(game.lastSaid(), 'Add role');
   game.key('Enter');
@@ -132,7 +132,7 @@ test('change a user role: the list line says the new role', () => {
   game.key('Enter');
   assert.equal(game.lastSaid(), 'Select new role for bob.');
   game.deliver(rolesList(ROLES));
-  assert.equal(game.lastSaid(), 'user', 'the current role is preselected');
+  assert.equal(game.lastSaid(), 'Roles. user.', 'the current role is preselected');
   game.key('ArrowUp');
   game.key('Enter');
   assert.deepEqual(game.sent.at(-1), { type: 'admin_user_set_role', username: 'bob', role: 'admin' });

@@ -110,7 +110,8 @@ test('sound strings resolve under the client base path (items.md §6.5)', () => 
 test('radio streams start with a cache-busting query, except Dropbox', () => {
   assert.equal(streamStartUrl('http://radio.example/live', 1234), 'http://radio.example/live?chgrid_start=1234');
   assert.equal(streamStartUrl('http://radio.example/live?x=1#f', 5), 'http://radio.example/live?x=1&chgrid_start=5#f');
-  assert.equal(streamStartUrl('https://www.dropbox.com/s/abc/song.mp3?dl=1', 5), 'https://www.dropbox.com/s/abc/song.mp3?dl=1');
+  // Dropbox: no cache-buster, and through the media proxy (upstream-0.1.md §14.1)
+  assert.equal(streamStartUrl('https://www.dropbox.com/s/abc/song.mp3?dl=1', 5), 'media_proxy.php?url=https%3A%2F%2Fwww.dropbox.com%2Fs%2Fabc%2Fsong.mp3%3Fdl%3D1');
   assert.equal(streamStartUrl('', 5), null);
   assert.equal(isCrossOrigin('sounds/a.ogg', 'http://127.0.0.1:8000'), false);
   assert.equal(isCrossOrigin('http://127.0.0.1:9000/s', 'http://127.0.0.1:8000'), true);

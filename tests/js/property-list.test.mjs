@@ -148,13 +148,13 @@ test('the item going away closes the list and anything above it', () => {
 test('several items here: the selection asks first', () => {
   const game = fakeGame({ items: [clock(), { ...clock(), id: 'c2', title: 'other' }], ui });
   ITEM_COMMANDS.use_item(game);
-  assert.equal(game.lastSaid(), 'Select item: clock (clock).');
+  assert.equal(game.lastSaid(), 'Select item. clock (clock).');
   game.key('ArrowDown');
   assert.equal(game.lastSaid(), 'other (clock)');
   game.key('Enter');
   assert.deepEqual(game.sent, [{ type: 'item_use', itemId: 'c2' }]);
   assert.equal(game.modes.length, 1);
-  ITEM_COMMANDS.delete_item(game);
+  ITEM_COMMANDS.edit_item(game);
   game.key('Escape');
   assert.equal(game.lastSaid(), 'Cancelled.');
 });
@@ -162,7 +162,7 @@ test('several items here: the selection asks first', () => {
 test('A: the add menu in the server order with tooltips', () => {
   const game = fakeGame({ ui });
   ITEM_COMMANDS.add_item(game);
-  assert.equal(game.lastSaid(), 'Add item: clock.');
+  assert.equal(game.lastSaid(), 'Add item. clock.');
   game.key(' ');
   assert.equal(game.lastSaid(), 'It tells the time. What did you think it did?');
   game.key('ArrowDown');
@@ -180,11 +180,11 @@ test('A reopens on the type placed last; Escape does not count as a choice', () 
   game.key('Enter');
   assert.deepEqual(game.sent, [{ type: 'item_add', itemType: 'dice' }]);
   ITEM_COMMANDS.add_item(game);
-  assert.equal(game.lastSaid(), 'Add item: dice.');
+  assert.equal(game.lastSaid(), 'Add item. dice.');
   game.key('ArrowDown');
   game.key('Escape');
   ITEM_COMMANDS.add_item(game);
-  assert.equal(game.lastSaid(), 'Add item: dice.');
+  assert.equal(game.lastSaid(), 'Add item. dice.');
   game.key('Escape');
   assert.equal(fakeGame({ ui }).lastAddedType, undefined); // a new page starts on the first type
 });

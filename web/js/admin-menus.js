@@ -1,19 +1,25 @@
 // The admin menus (Shift+Z, client.md §4.8): a root of the server's adminMenuActions that
 // follows live auth_permissions pushes; role management (create, toggle permissions,
 // delete with a replacement role, the list refreshed after each change); changing a
-// user's role; banning and unbanning. Requests go out as admin_* packets; the flow
+// user's role; banning and unbanning; deleting an account after a yes/no confirmation
+// (upstream-0.1 §17). Requests go out as admin_* packets; the flow
 // listens to the answers while its root menu is open. Results arriving when it is
 // closed are announced by announceAdminResult.
 import { MenuMode } from './menu-mode.js';
 import { TextEntryMode } from './text-entry-mode.js';
+import { YesNoMode } from './yes-no-menu.js';
 import { adminOut } from './command-packets.js';
 import {
   ADD_ROLE, DELETE_ROLE, UNDELETABLE_ROLES, adminResultSpeech, normaliseRoleName, permissionEntries,
-  replacementRoles, roleEntries, rootEntries, togglePermission, userLabel,
+  replacementRoles, roleEntries, rootEntries, titled, togglePermission, userLabel,
 } from './admin-model.js';
 
-const USER_MENU_TITLES = { set_role: 'Change user role', ban: 'Ban user', unban: 'Unban user' };
-const USER_ACTIONS = { change_user_role: 'set_role', ban_user: 'ban', unban_user: 'unban' };
+const USER_MENU_TITLES = {
+  set_role: 'Change user role', ban: 'Ban user', unban: 'Unban user', delete_account: 'Delete account',
+};
+const USER_ACTIONS = {
+  change_user_role: 'set_role', ban_user: 'ban', unban_user: 'unban', delete_account: 'delete_account',
+};
 
 /** Whether the admin menus are open (their root is somewhere on the mode stack). */
 export function adminMenuOpen(game) {
@@ -42,7 +48,8 @@ class AdminFlow {
       entries: () => rootEntries(game.state.adminActions),
       key: (action) => action.id,
       label: (action) => action.label,
-      intro: (label) => `Admin: ${label}.`,
+      intro: (label) => titled('Admin', label),
+      onSpace: (action) => action.tooltip || 'No tooltip available.',
       onEnter: (action) => this.#start(action),
       escapeText: 'Cancelled.',
       onPacket: (packet) => this.#packet(packet),
@@ -124,7 +131,7 @@ class AdminFlow {
       key: (entry) => entry.key,
       label: (entry) => entry.label,
       initialKey: focus,
-      intro: (label) => `Roles. ${label}`,
+      intro: (label) => titled('Roles', label),
       onEnter: (entry) => (entry.key === ADD_ROLE ? this.#askRoleName() : this.#showPermissions(entry.role.name)),
     });
   }
@@ -231,7 +238,7 @@ class AdminFlow {
       entries: () => this.users,
       key: (user) => user.username,
       label: userLabel,
-      intro: (label) => `Users. ${label}`,
+      intro: (label) => titled('Users', label),
       emptyText: 'No users available.',
       onEnter: (user) => this.#userChosen(user),
     });
@@ -243,6 +250,8 @@ class AdminFlow {
       this.waiting = { kind: 'rolePick', user };
       game.send(adminOut.rolesList());
       game.say(`Select new role for ${user.username}.`);
+    } else if (this.usersAction === 'delete_account') {
+      this.#confirmDelete(user);
     } else if (this.usersAction === 'ban') {
       this.pending = { action: 'user_ban', username: user.username };
       game.send(adminOut.userBan(user.username));
@@ -250,6 +259,20 @@ class AdminFlow {
       this.pending = { action: 'user_unban', username: user.username };
       game.send(adminOut.userUnban(user.username));
     }
+  }
+
+  /** "Delete account {username}? No."; Yes sends the deletion and stays in the user list. */
+  #confirmDelete(user) {
+    const { game } = this;
+    game.pushMode(new YesNoMode(game, {
+      question: `Delete account ${user.username}?`,
+      onYes: () => {
+        this.pending = { action: 'user_delete', username: user.username };
+        game.send(adminOut.userDelete(user.username));
+        game.say(`Deleting account ${user.username}...`);
+      },
+      onNo: () => this.menus.users?.announceCurrent(),
+    }));
   }
 
   #showRolePick(user) {
@@ -260,6 +283,7 @@ class AdminFlow {
       key: (role) => role.name,
       label: (role) => role.name,
       initialKey: user.role,
+      intro: (label) => titled('Roles', label),
       onEnter: (role) => {
         this.pending = { action: 'user_set_role', username: user.username, role: role.name };
         this.game.send(adminOut.userSetRole(user.username, role.name));
@@ -302,7 +326,7 @@ class AdminFlow {
         }
         announceAdminResult(game, packet);
         return;
-      default: // user_ban, user_unban
+      default: // user_ban, user_unban, user_delete: the account leaves the list
         announceAdminResult(game, packet);
         if (packet.ok && pending) {
           this.users = this.users.filter((entry) => entry.username !== pending.username);

@@ -8,7 +8,7 @@ export const ADD_ROLE = '+add role';
 export const DELETE_ROLE = '+delete role';
 export const UNDELETABLE_ROLES = ['admin', 'user'];
 
-/** Root menu entries: the server's {id, label} actions, in its order. */
+/** Root menu entries: the server's {id, label, tooltip?} actions, in its order. */
 export function rootEntries(actions) {
   return (actions || []).filter((action) => action && typeof action.id === 'string' && typeof action.label === 'string');
 }
@@ -42,6 +42,11 @@ export function togglePermission(permissions, key) {
 /** Roles that can replace `deleted`. */
 export function replacementRoles(roles, deleted) {
   return [...(roles || [])].filter((role) => role.name !== deleted).sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** A title-first announcement: "{title}. {entry}." (no second period after . ! or ?). */
+export function titled(title, entry) {
+  return `${title}. ${entry}${/[.!?]$/.test(entry) ? '' : '.'}`;
 }
 
 /** "{username}, {role}, {status}." */

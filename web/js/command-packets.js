@@ -7,6 +7,8 @@ export const itemOut = {
   remove: (itemId) => ({ type: 'item_delete', itemId }),
   use: (itemId) => ({ type: 'item_use', itemId }),
   secondaryUse: (itemId) => ({ type: 'item_secondary_use', itemId }),
+  transferTargets: (itemId) => ({ type: 'item_transfer_targets', itemId }),
+  transfer: (itemId, targetUserId) => ({ type: 'item_transfer', itemId, targetUserId }),
   /** `patch` is {title} or {params: {key: value}}. */
   update: (itemId, patch) => ({ type: 'item_update', itemId, ...patch }),
 };
@@ -20,4 +22,5 @@ export const adminOut = {
   userSetRole: (username, role) => ({ type: 'admin_user_set_role', username, role }),
   userBan: (username) => ({ type: 'admin_user_ban', username }),
   userUnban: (username) => ({ type: 'admin_user_unban', username }),
+  userDelete: (username) => ({ type: 'admin_user_delete', username }),
 };

@@ -1,11 +1,7 @@
 // The HttpOnly login-cookie helpers (auth.md §8): GET auth/session/set|clear|check with
 // the client header. Tried under the page's base path first, then at the host root, so
 // both sub-path and root deployments work (the reference only tried the base path).
-
-function basePath() {
-  const path = globalThis.location?.pathname || '/';
-  return path.endsWith('/') ? path : path.slice(0, path.lastIndexOf('/') + 1);
-}
+import { basePath } from './base-path.js';
 
 async function call(name, token) {
   const headers = { 'X-Chgrid-Auth-Client': '1' };

@@ -2,14 +2,18 @@
 // One <audio> element per item, with the same start/keep distances as radios, playback
 // rate from speed and tempo, the initial and loop delays, an effect, the volume and (for
 // directional widgets) the cone. Each item's schedule is anchored when its first runtime
-// starts, so a runtime recreated after walking away and back carries on in step.
+// starts, so a runtime recreated after walking away and back carries on in step; the
+// anchor is kept only while the sound URL is the same (upstream-0.1.md §19), so a new sound
+// waits its initial delay again. A loop delay of 0 loops natively (no gap); a positive one
+// restarts the sound that long after each end; changing either while playing takes effect
+// at once (emit-schedule.js reanchorMs).
 import { EffectSlot } from './audio-effects.js';
 import { MediaTap } from './media-tap.js';
 import { distance, runtimeWanted } from './range-rules.js';
 import { SOURCE_KINDS } from './spatial-model.js';
-import { soundUrl } from './sound-url.js';
+import { streamSource } from './sound-url.js';
 import {
-  delaySeconds, emitPhase, emitPlayback, emitScheduleKey,
+  delaySeconds, emitPhase, emitPlayback, emitScheduleKey, reanchorMs,
 } from './emit-schedule.js';
 import {
   directionalFacing, emitRange, emitSettings, emitSoundOf, itemEnabled,
@@ -22,7 +26,7 @@ export class EmitManager {
     this.types = types;
     this.page = page;
     this.runtimes = new Map(); // item id → runtime
-    this.anchors = new Map(); // item id → {key, at}
+    this.anchors = new Map(); // item id → {url, createdAt, at, rate, loopDelay}; at = first play's start
   }
 
   refresh() {
@@ -30,10 +34,10 @@ export class EmitManager {
     const itemOn = this.engine.settings.layers.item;
     const seen = new Set();
     for (const item of this.state.items.values()) {
-      const url = soundUrl(emitSoundOf(item), this.page);
-      if (!url) continue;
+      const source = streamSource(emitSoundOf(item), this.page);
+      if (!source) continue;
       seen.add(item.id);
-      this.#decide(item, url, itemOn);
+      this.#decide(item, source, itemOn);
     }
     for (const id of [...this.runtimes.keys()]) if (!seen.has(id)) this.#drop(id);
     for (const id of [...this.anchors.keys()]) if (!this.state.items.has(id)) this.anchors.delete(id);
@@ -42,7 +46,8 @@ export class EmitManager {
     }
   }
 
-  #decide(item, url, itemOn) {
+  #decide(item, source, itemOn) {
+    const { url } = source;
     let runtime = this.runtimes.get(item.id);
     const wanted = itemOn && itemEnabled(item)
       && runtimeWanted(Boolean(runtime), distance(this.state.self, item), emitRange(item, this.types));
@@ -58,9 +63,8 @@ export class EmitManager {
       this.#drop(item.id);
       runtime = null;
     }
-    const anchor = this.anchors.get(item.id);
-    if (!anchor || anchor.key !== key) this.anchors.set(item.id, { key, at: performance.now() });
-    if (!runtime) runtime = this.#create(item, url);
+    this.#anchor(item.id, url, timing, runtime);
+    if (!runtime) runtime = this.#create(item, source);
     runtime.effect.set(settings.effect, settings.effectValue);
     runtime.node.update();
     const changed = runtime.key !== key;
@@ -75,7 +79,28 @@ export class EmitManager {
     if (changed) this.#tick(runtime);
   }
 
-  #create(item, url) {
+  /** Keep, start or shift the item's schedule (see the module comment). */
+  #anchor(itemId, url, timing, runtime) {
+    const now = performance.now();
+    const anchor = this.anchors.get(itemId);
+    if (!anchor || anchor.url !== url) {
+      this.anchors.set(itemId, {
+        url, createdAt: now, at: now + timing.initialDelay * 1000, rate: timing.rate, loopDelay: timing.loopDelay,
+      });
+      return;
+    }
+    if (now < anchor.at) anchor.at = anchor.createdAt + timing.initialDelay * 1000; // still waiting to start
+    if (anchor.rate !== timing.rate || anchor.loopDelay !== timing.loopDelay) {
+      const element = runtime?.tap.element;
+      const duration = element && element.readyState >= 1 ? element.duration : NaN;
+      anchor.at = reanchorMs(anchor.at, now, duration, anchor, timing);
+      anchor.rate = timing.rate;
+      anchor.loopDelay = timing.loopDelay;
+      if (element) element.loop = timing.loopDelay === 0 && Number.isFinite(duration);
+    }
+  }
+
+  #create(item, { url, proxyFallback }) {
     const { ctx } = this.engine;
     const runtime = {
       itemId: item.id, url, timing: null, key: null, timer: null, tap: null, effect: new EffectSlot(ctx), node: null,
@@ -94,6 +119,7 @@ export class EmitManager {
       },
     });
     runtime.tap = new MediaTap(this.engine, url, {
+      proxyFallback,
       onEnded: () => this.#tick(runtime),
       onMetadata: () => this.#tick(runtime),
       sinkId: this.engine.settings.device('output')?.id || null,
@@ -116,7 +142,7 @@ export class EmitManager {
     const anchor = this.anchors.get(runtime.itemId);
     const duration = element.duration;
     const known = element.readyState >= 1;
-    const phase = emitPhase(performance.now() - anchor.at, known ? duration : NaN, runtime.timing);
+    const phase = emitPhase(performance.now() - anchor.at, known ? duration : NaN, { ...runtime.timing, initialDelay: 0 });
     const atEnd = phase.playing && known && Number.isFinite(duration) && !element.loop
       && duration - phase.offset < 0.05 && element.ended;
     if (!phase.playing || atEnd) {

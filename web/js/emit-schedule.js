@@ -56,3 +56,24 @@ export function emitPhase(elapsedMs, durationSec, { rate = 1, initialDelay = 0, 
 export function emitScheduleKey(url, timing) {
   return JSON.stringify([url, timing.rate, timing.initialDelay, timing.loopDelay]);
 }
+
+/**
+ * The new play-time zero (ms, same clock as `atMs`) of a running schedule whose rate or
+ * loop delay just changed (upstream-0.1.md §19): mid-play it carries on from the same
+ * media position; in the silence between plays a loop delay of 0 cancels the wait and
+ * plays from the start now, a positive one starts its full wait now. A schedule still in
+ * its initial delay, or of unknown length, is left as it is.
+ * @param {number} atMs when the schedule's first play starts (creation + initial delay)
+ * @param {number} nowMs
+ * @param {number} durationSec the sound's length (NaN/Infinity: unknown or a stream)
+ * @param {{rate: number, loopDelay: number}} before
+ * @param {{rate: number, loopDelay: number}} after
+ */
+export function reanchorMs(atMs, nowMs, durationSec, before, after) {
+  const elapsed = nowMs - atMs;
+  if (elapsed < 0 || !Number.isFinite(durationSec) || durationSec <= 0) return atMs;
+  const phase = emitPhase(elapsed, durationSec, { rate: before.rate, loopDelay: before.loopDelay, initialDelay: 0 });
+  if (phase.playing) return nowMs - (phase.offset / after.rate) * 1000;
+  if (after.loopDelay === 0) return nowMs;
+  return nowMs - (durationSec / after.rate) * 1000;
+}

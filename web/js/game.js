@@ -9,6 +9,7 @@ import { Walker } from './walker.js';
 import { applyWorldPacket } from './world-packets.js';
 import { focusLine, itemLabel, tileContentsLine } from './phrases.js';
 import { out } from './packets.js';
+import { CommandPalette, isPaletteKey } from './command-palette.js';
 
 export class Game {
   constructor({ canvas, renderer, announcer, audio, settings, ui, send, onDisconnectRequest }) {
@@ -30,6 +31,10 @@ export class Game {
     this.pendingNickname = null;
     this.lastAddedType = null; // the add-item menu reopens on it
     this.active = false;
+    // The Applications key opens the command palette, not the browser's context menu.
+    canvas?.addEventListener?.('contextmenu', (event) => {
+      if (this.active) event.preventDefault();
+    });
   }
 
   get mode() {
@@ -135,6 +140,11 @@ export class Game {
 
   keydown(event) {
     if (!this.active || !this.mode) return false;
+    // Shift+K, Applications, Shift+F10: the command palette over normal or piano mode.
+    if (isPaletteKey(event) && (this.mode.name === 'normal' || this.mode.name === 'piano')) {
+      if (!event.repeat) CommandPalette.open(this);
+      return true;
+    }
     return this.mode.keydown(event);
   }
 
@@ -155,7 +165,7 @@ export class Game {
   focused() {
     if (!this.active) return;
     const open = this.mode?.describe?.();
-    this.say(`Grid focused. ${focusLine(this.state.self, open)}`);
+    this.say(`${this.gridName || 'Chat Grid'} focused. ${focusLine(this.state.self, open)}`); // branding.js
   }
 
   /** Focus left the canvas: stop walking so no arrow stays "held". */

@@ -49,6 +49,18 @@ export class Heartbeat {
     this.#beat();
   }
 
+  /**
+   * Check the connection now (the page was shown again): send the next heartbeat at once
+   * and restart the interval, so a dead socket is found one interval from now rather than
+   * up to two. Does nothing when stopped or while a heartbeat is still unanswered.
+   */
+  probe() {
+    if (this.handle === null || this.awaiting !== null) return;
+    this.clearIntervalFn(this.handle);
+    this.#beat();
+    this.handle = this.setIntervalFn(() => this.tick(), this.intervalMs);
+  }
+
   /** Feed a pong; returns true when it was a heartbeat pong (consumed silently). */
   pong(clientSentAt) {
     if (clientSentAt >= 0) return false;

@@ -1,6 +1,7 @@
 // The item keys of normal mode (client.md §4.1, §4.2, §4.5): A add-item menu in the
 // server's order (reopening on the type placed last), O edit and Shift+O inspect
-// properties, D pick up or drop, Shift+D delete, Enter use and Shift+Enter secondary use.
+// properties, D pick up or drop, Enter use and Shift+Enter secondary use (deleting is in
+// the item management menu, item-management.js).
 // Several candidates on the tile open the item selection; the server's item_action_result
 // is what tells how it went.
 import { MenuMode } from './menu-mode.js';
@@ -17,7 +18,7 @@ function targets(game, action) {
   return itemTargets(action, { items: state.items.values(), self: state.self, selfId: state.selfId });
 }
 
-/** Run `perform` on the action's target, asking "Select item: …" when there are several. */
+/** Run `perform` on the action's target, asking "Select item. …" when there are several. */
 function withTarget(game, action, perform) {
   const { items, none } = targets(game, action);
   if (!items.length) {
@@ -36,7 +37,7 @@ function withTarget(game, action, perform) {
       .filter((entry) => entry && (!entry.carrierId || entry.carrierId === game.state.selfId)),
     key: (entry) => entry.id,
     label: (entry) => itemLabel(entry, game.state.typeLabel(entry.type)),
-    intro: (label) => `Select item: ${label}.`,
+    intro: (label) => `Select item. ${label}.`,
     emptyText: none,
     onEnter: (entry, mode) => {
       game.popMode(mode);
@@ -67,7 +68,7 @@ export const ITEM_COMMANDS = {
       key: (entry) => entry.type,
       label: (entry) => entry.label,
       initialKey: game.lastAddedType ?? null, // reopens on the type placed last
-      intro: (label) => `Add item: ${label}.`,
+      intro: (label) => `Add item. ${label}.`,
       onSpace: (entry) => entry.tooltip || 'No tooltip available.',
       onEnter: (entry, mode) => {
         game.popMode(mode);
@@ -94,10 +95,6 @@ export const ITEM_COMMANDS = {
       return;
     }
     withTarget(game, 'pickup', (entry) => game.send(itemOut.pickup(entry.id)));
-  },
-
-  delete_item(game) {
-    withTarget(game, 'delete', (entry) => game.send(itemOut.remove(entry.id)));
   },
 
   use_item(game) {

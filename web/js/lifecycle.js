@@ -1,27 +1,40 @@
-// The connection lifecycle (client.md §2, §7, §8): connect, authenticate (form or saved
-// cookie), take the welcome, check version and instance, heartbeat, reconnect by itself,
-// disconnect and log out. It decides what the pre-connect and in-world views show.
+// The connection lifecycle (client.md §2, §7, §8; upstream-0.1.md §2.3, §3, §20): connect,
+// authenticate (form or saved cookie), take the welcome, check the client revision and the
+// instance, heartbeat, reconnect by itself with backoff (reconnect-policy.js), disconnect
+// and log out. It decides what the pre-connect and in-world views show.
 import { ServerSocket } from './socket.js';
 import { Heartbeat } from './heartbeat.js';
 import { out } from './packets.js';
 import { clearSessionCookie, setSessionCookie } from './cookie-session.js';
+import { backoffDelayMs } from './reconnect-policy.js';
+import { brandingFrom } from './branding.js';
+import { announcedVersion, reloadWanted } from './version-check.js';
 
 const CONNECT_TIMEOUT_MS = 10000;
 const WELCOME_TIMEOUT_MS = 8000;
 const RECONNECT_WELCOME_TIMEOUT_MS = 4000;
-const RECONNECT_DELAY_MS = 5000;
-const RECONNECT_ATTEMPTS = 3;
 const RELOAD_KEY = 'chgridReloadedForVersion';
 
 export class Lifecycle {
-  constructor({ announcer, authPanel, game, settings, audio, page, clientVersion }) {
+  /**
+   * @param {object} deps
+   * @param {object} [deps.branding] Branding (branding.js), updated from auth_required and welcome
+   * @param {object} [deps.versions] pageVersions() of version.js
+   * @param {() => number} [deps.random] jitter source for the reconnect backoff
+   */
+  constructor({
+    announcer, authPanel, game, settings, audio, page, versions = {}, branding = null, random = Math.random,
+  }) {
     this.announcer = announcer;
     this.authPanel = authPanel;
     this.game = game;
     this.settings = settings;
     this.audio = audio;
     this.page = page;
-    this.clientVersion = clientVersion;
+    this.versions = versions;
+    this.branding = branding;
+    this.random = random;
+    this.backoff = {}; // overrides of reconnect-policy.js BACKOFF (tests stretch it)
     this.socket = new ServerSocket({
       onOpen: () => this.#onOpen(),
       onPacket: (packet) => this.#onPacket(packet),
@@ -35,7 +48,7 @@ export class Lifecycle {
     this.phase = 'idle'; // idle | connecting | in_world
     this.inWorld = false;
     this.instanceId = null;
-    this.reconnect = null; // {attempt, timer}
+    this.reconnect = null; // {attempt, timer, failedOnce, offlineSaid} while trying to get back
     this.timers = {};
     this.cookiePending = Promise.resolve();
   }
@@ -68,7 +81,8 @@ export class Lifecycle {
     this.isReconnectAttempt = reconnect;
     this.opened = false;
     this.authPending = false;
-    this.#status(reconnect ? `Reconnecting, attempt ${this.reconnect.attempt}...` : 'Connecting...');
+    // A reconnect attempt is silent: the state was announced once when the connection was lost.
+    if (!reconnect) this.#status('Connecting...');
     this.socket.open();
     this.timers.connect = setTimeout(() => this.#connectFailed('Connection timed out.'), CONNECT_TIMEOUT_MS);
     if (reconnect) this.timers.welcome = setTimeout(() => this.#attemptFailed(), RECONNECT_WELCOME_TIMEOUT_MS);
@@ -96,7 +110,7 @@ export class Lifecycle {
     this.opened = true;
     if (this.credentials) this.#sendCredentials();
     else {
-      this.#status('Attempting saved session...');
+      if (!this.isReconnectAttempt) this.#status('Attempting saved session...');
       this.#startWelcomeTimer();
     }
   }
@@ -118,6 +132,10 @@ export class Lifecycle {
   }
 
   #authRequired(packet) {
+    this.#applyBranding(packet);
+    // A login already sent waits for its welcome (which carries the same check) so the
+    // cookie is stored before the reload and the reloaded page is still logged in.
+    if (!this.authPending && this.#maybeReload(packet, 'auth_required')) return;
     this.#applyPolicy(packet.authPolicy);
     this.game.state.permissions = [];
     if (this.inWorld || this.authPending) return;
@@ -157,7 +175,7 @@ export class Lifecycle {
     this.authPanel.resetToLogin();
     if (packet.sessionToken) {
       this.cookiePending = setSessionCookie(packet.sessionToken).then((ok) => {
-        if (!ok) console.warn('chgrid: the server did not store the login cookie');
+        if (!ok) this.game.say('Session save failed. You may need to log in again after refresh.');
       });
     }
     if (packet.username) this.settings.authUsername = packet.username;
@@ -178,8 +196,8 @@ export class Lifecycle {
       return;
     }
     this.#clearTimers();
-    const version = packet.serverInfo?.version || '';
-    if (version && version !== 'unknown' && version !== this.clientVersion && this.#reloadFor(version)) return;
+    this.#applyBranding(packet.serverInfo);
+    if (this.#maybeReload(packet.serverInfo, 'welcome')) return;
     const reconnected = this.isReconnectAttempt;
     const newInstance = packet.serverInfo?.instanceId || null;
     const restarted = reconnected && this.instanceId !== null && newInstance !== null && newInstance !== this.instanceId;
@@ -201,28 +219,48 @@ export class Lifecycle {
       this.audio.tone('confirm');
       this.game.say('Server restarted.');
     }
-    const shown = version || 'unknown';
+    const shown = announcedVersion(packet.serverInfo);
     this.game.say(reconnected ? `Reconnected to server. Version ${shown}.` : `Connected to server. Version ${shown}.`);
   }
 
-  /** Reload once per page load for a new server version; false when already tried. */
-  #reloadFor(version) {
+  #applyBranding(source) {
+    const branding = brandingFrom(source);
+    if (branding && this.branding) {
+      this.branding.apply(branding);
+      this.game.gridName = this.branding.gridName;
+    }
+  }
+
+  /**
+   * Reload once per tab for a client revision (or old-style version) the server asks for;
+   * false when nothing is asked or this target was already tried (no reload loop even
+   * when a cache keeps serving the old files).
+   */
+  #maybeReload(source, where) {
+    const wanted = reloadWanted(source, this.versions, where);
+    if (!wanted) return false;
+    const { target, message } = wanted;
     let already = null;
     try {
       already = sessionStorage.getItem(RELOAD_KEY);
-      sessionStorage.setItem(RELOAD_KEY, version);
+      sessionStorage.setItem(RELOAD_KEY, target);
     } catch { /* storage unavailable: reload anyway */ }
-    if (already === version) {
-      console.warn(`chgrid: server version ${version} differs from client ${this.clientVersion}; already reloaded once`);
+    if (already === target) {
+      console.warn(`chgrid: the server asks for client ${target}; already reloaded once for it`);
       return false;
     }
+    this.#clearTimers();
+    this.#cancelReconnect();
     this.socket.close();
-    this.#status(`Server version ${version} detected. Reloading client...`);
+    this.phase = 'idle';
+    this.#status(message);
+    const version = target;
     const cookieStored = Promise.race([this.cookiePending, new Promise((resolve) => { setTimeout(resolve, 2000); })]);
     const minimumWait = new Promise((resolve) => { setTimeout(resolve, 50); });
     Promise.all([cookieStored, minimumWait]).then(() => {
       const url = new URL(globalThis.location.href);
-      url.search = `?v=${encodeURIComponent(version)}&t=${Date.now()}`;
+      url.searchParams.set('v', version); // other query parameters (?test=1) are kept
+      url.searchParams.set('t', String(Date.now()));
       globalThis.location.replace(url.toString());
     });
     return true;
@@ -243,35 +281,66 @@ export class Lifecycle {
     }
   }
 
-  /** The connection died while in the world: say so, leave locally and start reconnecting. */
+  /** The connection died while in the world: say so once, leave locally and start reconnecting. */
   #lost(message) {
     this.game.say(message);
     this.socket.close();
     this.#leaveWorld();
     this.phase = 'idle';
-    this.reconnect = { attempt: 0, timer: null };
+    this.reconnect = {
+      attempt: 0, timer: null, failedOnce: false, offlineSaid: false,
+    };
     this.#scheduleAttempt();
   }
 
+  /** Wait out the backoff for the next attempt; while the browser is offline, wait for `online`. */
   #scheduleAttempt() {
-    this.reconnect.attempt += 1;
-    this.reconnect.timer = setTimeout(() => {
-      if (this.reconnect) this.connect({ reconnect: true });
-    }, RECONNECT_DELAY_MS);
+    const r = this.reconnect;
+    clearTimeout(r.timer);
+    r.timer = null;
+    if (globalThis.navigator?.onLine === false) {
+      if (!r.offlineSaid) {
+        r.offlineSaid = true;
+        this.#status('Network offline. Reconnecting when it is back.');
+      }
+      return;
+    }
+    r.timer = setTimeout(() => this.#attemptNow(), backoffDelayMs(r.attempt + 1, { ...this.backoff, random: this.random }));
+  }
+
+  /** Start the next attempt at once (backoff elapsed, page shown again, network back). */
+  #attemptNow() {
+    const r = this.reconnect;
+    if (!r || this.phase !== 'idle') return;
+    clearTimeout(r.timer);
+    r.timer = null;
+    r.attempt += 1;
+    this.connect({ reconnect: true });
+  }
+
+  /**
+   * The page became visible again or the network came back: while reconnecting, try now
+   * instead of waiting out the backoff; while in the world, check the connection at once
+   * (a mobile browser may have dropped the socket in the background without telling).
+   */
+  wake() {
+    if (this.reconnect) {
+      if (this.phase === 'idle') this.#attemptNow();
+      return;
+    }
+    if (this.inWorld) this.heartbeat.probe();
   }
 
   #attemptFailed() {
     this.#clearTimers();
     this.socket.close();
     this.phase = 'idle';
-    const { attempt } = this.reconnect;
-    if (attempt >= RECONNECT_ATTEMPTS) {
-      this.reconnect = null;
-      this.#status(`Reconnect failed after ${RECONNECT_ATTEMPTS} attempts. Press Connect to retry.`);
+    if (!this.reconnect.failedOnce) {
+      // Said once; later failures stay quiet until something changes.
+      this.reconnect.failedOnce = true;
+      this.#status('Server not reachable yet. Still trying; press Connect to try now.');
       this.authPanel.focusStart();
-      return;
     }
-    this.#status(`Reconnect attempt ${attempt} failed. Retrying in 5 seconds...`);
     this.#scheduleAttempt();
   }
 
@@ -323,7 +392,9 @@ export class Lifecycle {
   /** Log out button: forget the login everywhere, then disconnect. */
   logout() {
     this.settings.authUsername = '';
-    clearSessionCookie();
+    clearSessionCookie().then((ok) => {
+      if (!ok) this.announcer.connection('Session clear failed. Your browser may retain an old login cookie.');
+    });
     this.game.state.permissions = [];
     if (this.socket.isOpen) this.socket.send(out.logout());
     this.disconnect({ message: 'Logged out.' });

@@ -14,8 +14,11 @@ import { fetchJson, helpLines, renderChangelog, renderHelpSection } from './help
 import { checkSessionCookie } from './cookie-session.js';
 import { SoundWorld } from './sound-world.js';
 import { installTestHook, isTestMode } from './test-hook.js';
+import { Branding, DEFAULT_WELCOME_MESSAGE, fetchBranding } from './branding.js';
+import { footerVersion, pageVersions } from './version-check.js';
+import { HelpPanel } from './help-panel.js';
 
-const CLIENT_VERSION = String(globalThis.CHGRID_WEB_VERSION || 'unknown');
+const VERSIONS = pageVersions(globalThis);
 const $ = (id) => document.getElementById(id);
 
 const settings = new Settings(globalThis.localStorage);
@@ -62,7 +65,10 @@ game.menuPanel = new MenuPanel(document); // the visible copy of the open item o
 game.sound = new SoundWorld({
   game, audio, settings, send: (packet) => lifecycle.socket.send(packet), ...(isTestMode() ? { iceServers: [] } : {}),
 });
-lifecycle = new Lifecycle({ announcer, authPanel, game, settings, audio, page, clientVersion: CLIENT_VERSION });
+const branding = new Branding(document);
+lifecycle = new Lifecycle({
+  announcer, authPanel, game, settings, audio, page, versions: VERSIONS, branding,
+});
 const audioSetup = new AudioSetup(document, settings, audio);
 
 $('auth-form').addEventListener('submit', (event) => {
@@ -92,12 +98,28 @@ document.addEventListener('paste', (event) => {
   if (game.paste(text)) event.preventDefault();
 });
 
-$('client-version').textContent = CLIENT_VERSION;
+$('client-version').textContent = footerVersion(VERSIONS);
 const updated = new URLSearchParams(globalThis.location.search).has('v');
-announcer.connection(updated
-  ? 'Client updated, please reconnect.'
-  : 'Welcome to the Chat Grid, your immersive audio playground. Configure your audio, then Log in or register to join the grid.');
+announcer.connection(updated ? 'Client updated, please reconnect.' : DEFAULT_WELCOME_MESSAGE);
 authPanel.focusStart();
+
+// The grid's own name and welcome (upstream-0.1.md §3): the welcome replaces the default
+// one on the status line, so it is shown and announced before login.
+fetchBranding().then((found) => {
+  if (!found) return;
+  const changed = branding.apply(found);
+  game.gridName = branding.gridName;
+  if (changed && !updated && lifecycle.phase === 'idle' && !lifecycle.inWorld && !lifecycle.reconnect) {
+    announcer.connection(branding.welcomeMessage);
+  }
+});
+
+// Back from the background (mobile browsers drop sockets there) or back online: reconnect
+// at once instead of waiting out the backoff, or check a live connection straight away.
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') lifecycle.wake();
+});
+globalThis.addEventListener('online', () => lifecycle.wake());
 
 // A remembered login whose cookie is gone or expired shows the forms straight away.
 if (settings.authUsername) {
@@ -110,9 +132,11 @@ if (settings.authUsername) {
   });
 }
 
+const helpPanel = new HelpPanel(document);
 fetchJson('help.json').then((doc) => {
   game.helpLines = helpLines(doc);
   renderHelpSection($('help-content'), doc);
+  helpPanel.available(helpLines(doc).length > 0);
 });
 fetchJson('changelog.json').then((doc) => renderChangelog($('changelog'), doc));
 

@@ -1,8 +1,9 @@
 // An <audio> element for a radio stream or an emit loop, routed into Web Audio so it can
 // be placed, filtered and panned. Web Audio only hears a cross-origin stream that allows
 // CORS, so such a URL is first loaded with crossOrigin="anonymous"; if that load fails the
-// element is recreated without it and plays directly ("direct" mode: volume only, no pan
-// or effects) rather than not at all.
+// element is retried through the grid's media proxy when one is given (`proxyFallback`,
+// same origin, so still placed and filtered), and only then recreated without CORS to play
+// directly ("direct" mode: volume only, no pan or effects) rather than not at all.
 import { isCrossOrigin } from './sound-url.js';
 
 export class MediaTap {
@@ -10,7 +11,7 @@ export class MediaTap {
    * @param {object} engine the AudioEngine (ctx)
    * @param {string} url
    * @param {{onError?: (error) => void, onPlaying?: () => void, onEnded?: () => void,
-   *          onMetadata?: () => void, sinkId?: string|null}} handlers
+   *          onMetadata?: () => void, sinkId?: string|null, proxyFallback?: string|null}} handlers
    */
   constructor(engine, url, handlers = {}) {
     this.engine = engine;
@@ -23,6 +24,8 @@ export class MediaTap {
     this.failed = false;
     this.mode = 'webaudio';
     this.triedDirect = false;
+    this.triedProxy = !handlers.proxyFallback;
+    this.originalUrl = url;
     this.wantPlay = false;
     this.wantOffset = null;
     const origin = globalThis.location?.origin ?? '';
@@ -44,8 +47,16 @@ export class MediaTap {
     element.addEventListener('loadedmetadata', () => { if (this.element === element) this.handlers.onMetadata?.(); });
     element.addEventListener('error', () => {
       if (this.element !== element) return;
-      if (kind === 'cors' && !this.triedDirect) {
+      if (kind === 'cors' && !this.triedProxy) {
+        this.triedProxy = true;
+        this.url = this.handlers.proxyFallback;
+        this.#load('proxy');
+        if (this.wantPlay) this.play(this.wantOffset);
+        return;
+      }
+      if ((kind === 'cors' || kind === 'proxy') && !this.triedDirect) {
         this.triedDirect = true;
+        this.url = this.originalUrl;
         this.#load('direct');
         if (this.wantPlay) this.play(this.wantOffset);
         return;

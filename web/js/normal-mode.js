@@ -11,6 +11,7 @@ import { ListMode } from './list-mode.js';
 import { HelpMode } from './help-mode.js';
 import { ITEM_COMMANDS } from './item-commands.js';
 import { ADMIN_COMMANDS } from './admin-menus.js';
+import { MANAGE_COMMANDS } from './item-management.js';
 import { voiceCommands } from './voice-keys.js';
 
 const LAYER_COMMANDS = {
@@ -230,8 +231,8 @@ export class NormalMode {
   }
 }
 
-// Item keys (item-commands.js) and the admin menu (admin-menus.js).
-for (const [command, run] of Object.entries({ ...ITEM_COMMANDS, ...ADMIN_COMMANDS })) {
+// Item keys (item-commands.js), item management (item-management.js) and the admin menu (admin-menus.js).
+for (const [command, run] of Object.entries({ ...ITEM_COMMANDS, ...MANAGE_COMMANDS, ...ADMIN_COMMANDS })) {
   NormalMode.prototype[command] = function itemOrAdminCommand() { run(this.game); };
 }
 

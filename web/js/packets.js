@@ -15,9 +15,15 @@ const authPolicy = object({
   passwordMaxLength: posInt(),
 });
 
-const menuAction = object({ id: string(), label: string() });
+const menuAction = object({ id: string(), label: string(), tooltip: optional(string()) });
 
-const userEntry = object({ id: string(), nickname: string(), ...position });
+// uiDefinitions.itemManagement actions (upstream-0.1 §5.3): which permissions allow each.
+const managementAction = object({
+  id: string(), label: string(), tooltip: optional(string()),
+  anyPermission: optional(string()), ownPermission: optional(string()),
+});
+
+const userEntry = object({ id: string(), userId: optional(nullable(string())), nickname: string(), ...position });
 
 export const item = object({
   id: string(),
@@ -62,6 +68,8 @@ const uiDefinitions = object({
   itemTypeOrder: optional(arrayOf(string({ min: 1 }))),
   itemTypes: optional(arrayOf(itemTypeDefinition)),
   adminMenu: optional(object({ actions: arrayOf(menuAction) })),
+  commandMetadata: optional(object({ mainModeActions: arrayOf(menuAction) })),
+  itemManagement: optional(object({ actions: arrayOf(managementAction) })),
 });
 
 const welcome = object({
@@ -86,8 +94,9 @@ const welcome = object({
   })),
 });
 
-const ITEM_ACTIONS = ['add', 'pickup', 'drop', 'delete', 'use', 'secondary_use', 'update'];
-const ADMIN_ACTIONS = ['role_create', 'role_update_permissions', 'role_delete', 'user_set_role', 'user_ban', 'user_unban'];
+const ITEM_ACTIONS = ['add', 'pickup', 'drop', 'delete', 'transfer', 'use', 'secondary_use', 'update'];
+const ADMIN_ACTIONS = ['role_create', 'role_update_permissions', 'role_delete', 'user_set_role', 'user_ban', 'user_unban',
+  'user_delete'];
 
 /** Schemas of the body of each server packet type (the `type` field itself excluded). */
 export const SERVER_PACKETS = {
@@ -142,6 +151,10 @@ export const SERVER_PACKETS = {
   item_remove: object({ itemId: string() }),
   item_action_result: object({
     ok: bool(), action: oneOf(ITEM_ACTIONS), message: string(), itemId: optional(string()),
+  }),
+  item_transfer_targets: object({
+    itemId: string(),
+    targets: arrayOf(object({ userId: string(), username: string(), online: bool() })),
   }),
   item_use_sound: object({
     itemId: string(), sound: string(), ...position, range: optional(posInt()),

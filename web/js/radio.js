@@ -7,7 +7,7 @@ import { EffectSlot } from './audio-effects.js';
 import { MediaTap } from './media-tap.js';
 import { distance, radioRetryDelayMs, runtimeWanted } from './range-rules.js';
 import { SOURCE_KINDS } from './spatial-model.js';
-import { streamStartUrl } from './sound-url.js';
+import { streamSource, withStartMarker } from './sound-url.js';
 import {
   directionalFacing, emitRange, itemEnabled, radioSettings,
 } from './item-audio-params.js';
@@ -142,8 +142,9 @@ export class RadioManager {
 
   #start(stream) {
     stream.tap?.dispose();
-    const startUrl = streamStartUrl(stream.url, Date.now(), this.page);
-    stream.tap = new MediaTap(this.engine, startUrl, {
+    const source = streamSource(withStartMarker(stream.url, Date.now()), this.page);
+    stream.tap = new MediaTap(this.engine, source.url, {
+      proxyFallback: source.proxyFallback,
       onPlaying: () => { stream.failures = 0; },
       onError: () => this.#failed(stream),
       sinkId: this.engine.settings.device('output')?.id || null,

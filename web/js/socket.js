@@ -1,12 +1,10 @@
-// The websocket to the server: connects to ws(s)://<host>/ws, decodes and validates every
-// frame (packets.js) and hands only valid packets on; a frame that fails is dropped and
-// logged to the console, never half-applied.
+// The websocket to the server: connects to ws(s)://<host><base>ws (base-path.js), decodes
+// and validates every frame (packets.js) and hands only valid packets on; a frame that
+// fails is dropped and logged to the console, never half-applied.
 import { parseServerFrame } from './packets.js';
+import { websocketUrl } from './base-path.js';
 
-export function websocketUrl(loc = globalThis.location) {
-  const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${loc.host}/ws`;
-}
+export { websocketUrl };
 
 export class ServerSocket {
   /**

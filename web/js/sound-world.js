@@ -25,7 +25,9 @@ export class SoundWorld {
     this.audio = audio;
     this.settings = settings;
     this.send = send;
-    this.page = { pageProtocol: globalThis.location?.protocol || 'http:' };
+    const loc = globalThis.location;
+    // Where the page is, for the media-proxy decisions of sound-url.js.
+    this.page = { protocol: loc?.protocol || 'http:', origin: loc?.origin || '', pathname: loc?.pathname || '/' };
     this.types = new Map(); // item type → uiDefinitions entry
     this.mic = new Microphone(audio, settings);
     this.mesh = new VoiceMesh({

@@ -26,6 +26,7 @@ export class WorldState {
     this.username = '';
     this.role = '';
     this.permissions = [];
+    this.userId = null; // welcome.auth.userId: the account, for item ownership (createdBy)
   }
 
   /** Take over a validated welcome packet. */
@@ -56,6 +57,7 @@ export class WorldState {
     if (welcome.auth?.permissions) this.permissions = welcome.auth.permissions;
     if (welcome.auth?.role) this.role = welcome.auth.role;
     if (welcome.auth?.username) this.username = welcome.auth.username;
+    if (welcome.auth?.userId !== undefined) this.userId = welcome.auth.userId;
   }
 
   /** Every known user including self, as {id, nickname, x, y, self}. */

@@ -22,7 +22,9 @@ from chgrid.items.types.radio_station.actor import (
     RadioProxy,
 )
 from chgrid.items.types.radio_station.icy import should_poll
+from chgrid.items.types.radio_station.validate import configure_stream_urls
 from chgrid.net.icy_fetch import IcyResult
+from chgrid.net.stream_url import StreamUrlRules
 from chgrid.settings import RadioSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -84,13 +86,18 @@ class RadioPart(StatefulPart):
 
 
 class RadioType:
-    """The radio's plug-in (one per server); ``fetcher`` replaces the real fetch (tests)."""
+    """The radio's plug-in (one per server); ``fetcher`` replaces the real fetch (tests).
+
+    Creating it also sets this process's ``streamUrl`` rules from the same settings.
+    """
 
     type_id = ITEM_TYPE.type_id
 
     def __init__(self, settings: RadioSettings, fetcher: Fetcher | None = None) -> None:
         self._settings = settings
         self._fetcher = fetcher
+        configure_stream_urls(StreamUrlRules(allow_private=settings.allow_private_networks,
+                                             dns_timeout_s=settings.dns_timeout_s))
 
     def bind(self, host: PluginHost) -> StatefulPart:
         return RadioPart(host, self._settings, self._fetcher)

@@ -1,4 +1,13 @@
-"""Radio parameter validation, in the order of items.md §10.4."""
+"""Radio parameter validation, in the order of items.md §10.4 (``streamUrl`` per
+upstream-0.1.md §13.1).
+
+The stream URL rules need two things from the server's configuration, whether private
+addresses are allowed and how long a DNS lookup may take; the radio's plug-in sets them
+once at start-up with :func:`configure_stream_urls` (the validator itself stays a plain
+function of the params). An unchanged ``streamUrl`` is checked again only when the radio
+ends up on: turning a radio off, or editing its volume while it is off, never needs DNS,
+and a legacy URL stored before the rules existed stays until someone turns it on.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -16,16 +25,37 @@ from chgrid.items.types.radio_station.definition import (
     STATION_NAME_MAX,
     clean_metadata_text,
 )
+from chgrid.net.stream_url import StreamUrlError, StreamUrlRules, check_stream_url
+
+
+_rules = StreamUrlRules()
+
+
+def configure_stream_urls(rules: StreamUrlRules) -> None:
+    """Set the stream URL rules of this process (the radio plug-in does, from ``[radio]``)."""
+    global _rules
+    _rules = rules
+
+
+def _stream_url(value: Any, stored: Any, enabled: bool | None) -> str:
+    text = normalize_media_url(value, require_http=False)  # trim, none/off, length
+    unchanged = text == str(stored or "").strip()
+    if not text or (unchanged and enabled is False):
+        return text
+    try:
+        return check_stream_url(text, _rules)
+    except StreamUrlError as error:
+        raise ItemValidationError(error.message) from None
 
 
 def validate(params: dict[str, Any], item: ItemState | None) -> dict[str, Any]:
     out = dict(params)
     stored = stored_params(item)
-    url = params.get("streamUrl", DEFAULTS["streamUrl"])
-    # Only a changed URL must be http(s): legacy radios keep working when toggled.
-    unchanged = isinstance(url, str) and url.strip() == str(stored.get("streamUrl") or "").strip()
-    out["streamUrl"] = normalize_media_url(url, require_http=not unchanged)
     enabled = parse_on_off(params.get("enabled", DEFAULTS["enabled"]))
+    # The URL's messages come first (items.md §10.4 order); ``enabled`` only decides
+    # whether an unchanged URL is looked up again.
+    out["streamUrl"] = _stream_url(params.get("streamUrl", DEFAULTS["streamUrl"]),
+                                   stored.get("streamUrl"), enabled)
     if enabled is None:
         raise ItemValidationError("enabled must be true/false or on/off.")
     out["enabled"] = enabled
