@@ -20,7 +20,7 @@ def test_a_join_carries_the_account_but_never_the_token():
     text = wire.encode_join("c1", "node-b", GRANT, quiet=True)
     assert "secret-token" not in text
     join = wire.decode_inbound(text)
-    assert join == wire.Join("c1", "node-b", wire.RemoteGrant(7, "anna", "user", ("chat.send",), "Anna", 3, 4), True)
+    assert join == wire.Join("c1", "node-b", AuthGrant(7, "anna", "user", ("chat.send",), "Anna", 3, 4, token=""), True)
     assert wire.decode_inbound(wire.encode_leave("c1")) == wire.Leave("c1")
     assert wire.decode_inbound(wire.encode_handle("c1", "chat_message", {"message": "hi"})) == \
         wire.Handle("c1", "chat_message", {"message": "hi"})

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from chgrid.auth.records import AuthGrant
 from chgrid.web.outbox import Close, Op, Send
 
 log = logging.getLogger(__name__)
@@ -27,19 +28,6 @@ def room_channel(grid: str) -> str:
 def gateway_channel(node_id: str) -> str:
     """Where room owners send the frames for one node's sockets."""
     return f"chgrid:gw:{node_id}"
-
-
-@dataclass(frozen=True)
-class RemoteGrant:
-    """The account facts a room needs to seat a player (an ``AuthGrant`` minus its token)."""
-
-    user_id: int
-    username: str
-    role: str
-    permissions: tuple[str, ...]
-    nickname: str
-    last_x: int | None
-    last_y: int | None
 
 
 def grant_fields(grant: Any) -> list:
@@ -65,7 +53,7 @@ def encode_handle(client_id: str, packet_type: str, data: dict[str, Any]) -> str
 class Join:
     client_id: str
     gateway: str
-    grant: RemoteGrant
+    grant: AuthGrant  # with an empty token: tokens never leave their node
     quiet: bool
 
 
@@ -95,8 +83,8 @@ def decode_inbound(payload: bytes | str) -> Join | Leave | Handle | None:
         elif kind == "j":
             _, cid, gateway, fields, quiet = msg
             uid, username, role, perms, nickname, last_x, last_y = fields
-            grant = RemoteGrant(int(uid), str(username), str(role), tuple(str(p) for p in perms),
-                                str(nickname), _opt_int(last_x), _opt_int(last_y))
+            grant = AuthGrant(int(uid), str(username), str(role), tuple(str(p) for p in perms),
+                              str(nickname), _opt_int(last_x), _opt_int(last_y), token="")
             if isinstance(cid, str) and isinstance(gateway, str):
                 return Join(cid, gateway, grant, bool(quiet))
     except (ValueError, TypeError, IndexError, KeyError):
