@@ -66,11 +66,14 @@ def test_piano_notes_recording_playback_and_demo(new_player):
     # Record three notes, stop, play back: both hear the playback.
     alice.do("z", "Recording started.")
     assert alice.hook("recordingState") == "recording"
-    alice.do("x", "Stop or pause recording first.")
+    alice.do("x", "Stop recording before playback.")  # no local refusal: the server answers
     for key in ("a", "s", "d"):
         alice.page.keyboard.press(key)
         alice.page.wait_for_timeout(150)
+    cancels = alice.hook("tones").count("cancel")
     alice.do("c", "Recording stopped.")
+    assert "Stopped piano playback and recording." in alice.said()
+    assert alice.hook("tones").count("cancel") == cancels + 1
     assert alice.hook("recordingState") == "idle"
     alice.page.wait_for_function("(id) => chgrid.game.state.items.get(id).params.songId.startsWith('item:')",
                                  arg=piano["id"])

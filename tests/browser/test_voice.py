@@ -180,7 +180,7 @@ def test_mute_loopback_effects_and_layers(voice_pair):
     assert alice.hook("mic")["loopback"] is True
     alice.do("Shift+1", "Loopback off.")
 
-    alice.do("e", "Select effect: Off")
+    alice.do("e", "Effects. Off.")
     alice.audit("voice effect menu")
     alice.do("ArrowUp", "Low Pass")
     alice.page.keyboard.press("Enter")  # says "Low Pass" again (within 300 ms the announcer skips repeats)
@@ -188,10 +188,11 @@ def test_mute_loopback_effects_and_layers(voice_pair):
     alice.do("Shift+Equal", "Low Pass 55")
     alice.do("Shift+Minus", "Low Pass 50")
     assert alice.hook("tones")[-1] == "effectDefault"
-    alice.do("e", "Select effect: Low Pass")
+    alice.do("e", "Effects. Low Pass.")
     alice.do("Escape", "Cancelled.")
+    assert alice.hook("mode") == "normal"
 
-    alice.do("v", "Set microphone gain: 2")
+    alice.do("v", "Microphone gain. 2.")
     alice.audit("microphone gain editor")
     assert alice.hook("mic")["loopback"] is True  # heard while editing
     alice.do("ArrowUp", "2.05")
@@ -199,7 +200,7 @@ def test_mute_loopback_effects_and_layers(voice_pair):
     alice.do("Enter", "Microphone gain set to 1.55.")
     assert alice.hook("mic")["loopback"] is False
     assert alice.page.evaluate("localStorage.getItem('chatGridMicInputGain')") == "1.55"
-    alice.do("v", "Set microphone gain: 1.55")
+    alice.do("v", "Microphone gain. 1.55.")
     alice.page.keyboard.type("9")
     alice.do("Enter", "Volume must be between 0.5 and 4.")
 

@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from test_admin_menus import nothing_happens
+
 USER_LINE = r"^{name}, (?:here|\d+ squares? [a-z ]+), (\d+), (\d+)$"
 
 
@@ -65,6 +67,14 @@ def test_nickname_change_with_a_collision(pair):
     bob.page.keyboard.press("Escape")
     bob.wait_for("Cancelled.")
 
+    # Shifted variants that once acted like the plain key say nothing (upstream §18).
+    nothing_happens(bob, "Shift+Escape")
+    before = len(bob.said())
+    for key in ("Shift+Digit2", "Shift+Digit3", "Shift+Digit4"):
+        bob.page.keyboard.press(key)
+    bob.do("p", "Ping ")  # keys are handled in order, so the shifted digits came first
+    assert not [line for line in bob.said()[before:] if "layer" in line]
+
 
 def test_chat_me_commands_and_history(pair):
     alice, bob = pair
@@ -111,7 +121,7 @@ def test_locate_list_and_teleport(pair):
     assert located(bob, "alice") == (ax, ay)
     bob.do("i", "No items to locate.")
 
-    bob.do_match("Shift+L", rf"^2 users, 1 other\. alice, volume 1, .*, {ax}, {ay}$")
+    bob.do_match("Shift+L", rf"^2 users, 1 other\. alice, volume 1, .*, {ax}, {ay}\.$")
     bob.do("ArrowRight", "alice volume 1.05.")
     bob.do("ArrowLeft", "alice volume 1.")
     bob.do("Escape", "Exit list mode.")

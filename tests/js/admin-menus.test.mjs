@@ -27,10 +27,10 @@ function admin() {
   return game;
 }
 
-test('Shift+Z does nothing without admin actions', () => {
+test('Shift+Z without admin actions says so and opens nothing', () => {
   const game = fakeGame({ adminActions: [] });
   ADMIN_COMMANDS.admin_menu(game);
-  assert.deepEqual(game.said, []);
+  assert.deepEqual(game.said, ['No admin actions available.']);
   assert.equal(game.modes.length, 1);
 });
 

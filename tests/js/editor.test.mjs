@@ -92,3 +92,15 @@ test('keys the editor does not use pass through', () => {
   assert.equal(press(e, 'Tab').handled, false);
   assert.equal(press(e, 'F5').handled, false);
 });
+
+test('Cmd (metaKey) counts like Ctrl: select all, copy, cut and paste', () => {
+  const e = new TextEditor({ text: 'mac text' });
+  assert.equal(press(e, 'a', { metaKey: true }).speak, 'mac text selected');
+  assert.deepEqual(press(e, 'c', { metaKey: true }), { handled: true, changed: false, speak: 'copied', clipboard: 'mac text' });
+  const cut = press(e, 'x', { metaKey: true });
+  assert.equal(cut.clipboard, 'mac text');
+  assert.equal(e.text, '');
+  assert.equal(press(e, 'v', { metaKey: true }).wantsPaste, true);
+  assert.equal(press(e, 'b', { metaKey: true }).handled, false); // other Cmd combinations are not typed
+  assert.equal(e.text, '');
+});

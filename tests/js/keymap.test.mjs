@@ -53,6 +53,8 @@ test('alt and ctrl combinations are ignored in normal mode', () => {
   assert.equal(normalCommand(key('KeyC', 'c', { altKey: true })), null);
   assert.equal(normalCommand(key('KeyC', 'c', { ctrlKey: true })), null);
   assert.equal(normalCommand(key('Slash', '/', { metaKey: true })), null);
+  assert.equal(normalCommand(key('KeyC', 'c', { metaKey: true })), null);
+  assert.equal(normalCommand(key('KeyC', 'c', { ctrlKey: true })), null);
 });
 
 test('unmapped keys give nothing', () => {
@@ -72,4 +74,19 @@ test('only arrows auto-repeat', () => {
   assert.equal(suppressRepeat(key('KeyC', 'c')), true);
   assert.equal(suppressRepeat(key('Space', ' ')), true);
   assert.equal(suppressRepeat(key('ArrowUp', 'ArrowUp')), false);
+});
+
+test('shifted variants that used to act like the plain key do nothing (upstream §18)', () => {
+  const shift = { shiftKey: true };
+  assert.equal(normalCommand(key('Digit2', '@', shift)), null);
+  assert.equal(normalCommand(key('Digit3', '#', shift)), null);
+  assert.equal(normalCommand(key('Digit4', '$', shift)), null);
+  assert.equal(normalCommand(key('Escape', 'Escape', shift)), null);
+  assert.equal(normalCommand(key('KeyD', 'D', shift)), null);
+  // I, L and O keep their shifted meanings.
+  assert.equal(normalCommand(key('KeyI', 'I', shift)), 'list_items');
+  assert.equal(normalCommand(key('KeyL', 'L', shift)), 'list_users');
+  assert.equal(normalCommand(key('KeyO', 'O', shift)), 'inspect_item');
+  assert.equal(normalCommand(key('Digit2', '2')), 'layer_item');
+  assert.equal(normalCommand(key('Escape', 'Escape')), 'escape');
 });

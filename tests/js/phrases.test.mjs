@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  directionWord, distancePhrase, focusLine, formatGain, itemLine, locateLine, tileContentsLine, userCount,
-  userListEntry, userListIntro, usersLine,
+  directionWord, distancePhrase, focusLine, formatGain, itemLine, itemListIntro, locateLine, tileContentsLine, titled,
+  userCount, userListEntry, userListIntro, usersLine,
 } from '../../web/js/phrases.js';
 
 test('directions, with y growing north', () => {
@@ -42,8 +42,18 @@ test('U and Shift+L count the same users: everyone, you included', () => {
     assert.equal(count(list), String(others + 1));
   }
   assert.equal(userCount(0), '1 user');
-  assert.equal(userListIntro(1, 'bob, volume 1, here, 0, 0'), '2 users, 1 other. bob, volume 1, here, 0, 0');
-  assert.equal(userListIntro(2, 'bob'), '3 users, 2 others. bob');
+  assert.equal(userListIntro(1, 'bob, volume 1, here, 0, 0'), '2 users, 1 other. bob, volume 1, here, 0, 0.');
+  assert.equal(userListIntro(2, 'bob'), '3 users, 2 others. bob.');
+});
+
+test('title-first announcements end in one period (upstream §18)', () => {
+  assert.equal(titled('Effects', 'Off'), 'Effects. Off.');
+  assert.equal(titled('Microphone gain', '1.05'), 'Microphone gain. 1.05.');
+  assert.equal(titled('Users', 'bob, admin, active.'), 'Users. bob, admin, active.');
+  assert.equal(titled('Items', 'Surprise!'), 'Items. Surprise!');
+  assert.equal(titled('Items', 'Who?'), 'Items. Who?');
+  assert.equal(itemListIntro(1, 'dice (Dice), here, 5, 5'), '1 item. dice (Dice), here, 5, 5.');
+  assert.equal(itemListIntro(3, 'a (Clock), 2 squares directly north, 5, 7'), '3 items. a (Clock), 2 squares directly north, 5, 7.');
 });
 
 test('the focus line says where you are and what is open', () => {

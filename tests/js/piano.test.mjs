@@ -99,6 +99,8 @@ test('the shipped demo song file holds the default song', () => {
   for (const event of events) assert.ok(`__piano_demo_${event.keyId}`.length <= 32);
   const help = JSON.parse(readFileSync(new URL('../../web/piano.json', import.meta.url)));
   assert.ok(help.sections.length > 0);
+  const lines = help.sections.flatMap((section) => section.items.map((item) => item.keys));
+  assert.ok(lines.includes('Shifted note keys')); // upstream-0.1.md §18
 });
 
 test('the song player fires events at their times and silences what is left on stop', () => {

@@ -363,7 +363,11 @@ class AdminFlow {
 export const ADMIN_COMMANDS = {
   /** Shift+Z: only when the server offers admin actions (otherwise the key does nothing). */
   admin_menu(game) {
-    if (!rootEntries(game.state.adminActions).length || adminMenuOpen(game)) return;
+    if (adminMenuOpen(game)) return;
+    if (!rootEntries(game.state.adminActions).length) {
+      game.say('No admin actions available.');
+      return;
+    }
     new AdminFlow(game).open();
   },
 };

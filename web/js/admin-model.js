@@ -44,10 +44,8 @@ export function replacementRoles(roles, deleted) {
   return [...(roles || [])].filter((role) => role.name !== deleted).sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
-/** A title-first announcement: "{title}. {entry}." (no second period after . ! or ?). */
-export function titled(title, entry) {
-  return `${title}. ${entry}${/[.!?]$/.test(entry) ? '' : '.'}`;
-}
+// The title-first rule is shared with the other menus and lists (phrases.js).
+export { titled } from './phrases.js';
 
 /** "{username}, {role}, {status}." */
 export function userLabel(user) {

@@ -86,7 +86,8 @@ const SHIFTED = {
   ArrowDown: 'move_down',
   ArrowLeft: 'move_left',
   ArrowRight: 'move_right',
-  Escape: 'escape',
+  // Shift+Escape, Shift+2/3/4 and Shift+D are deliberately absent: shifted variants of
+  // those keys do nothing (upstream-0.1.md §18).
 };
 
 /** The normal-mode command for a keydown, or null. Alt and Ctrl/Meta combinations are ignored. */

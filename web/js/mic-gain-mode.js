@@ -4,7 +4,7 @@
 // restores the old one.
 import { TextEntryMode } from './text-entry-mode.js';
 import { TextEditor } from './editor.js';
-import { formatGain } from './phrases.js';
+import { formatGain, titled } from './phrases.js';
 
 const STEPS = { ArrowUp: 0.05, ArrowDown: -0.05, PageUp: 0.5, PageDown: -0.5 };
 
@@ -21,7 +21,7 @@ export class MicGainMode extends TextEntryMode {
     const before = settings.micInputGain;
     const loopbackBefore = sound.mic.loopback;
     super(game, {
-      prompt: `Set microphone gain: ${formatGain(before)}`,
+      prompt: titled('Microphone gain', formatGain(before)),
       label: 'Microphone gain',
       text: formatGain(before),
       selectAll: true,

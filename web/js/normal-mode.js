@@ -2,7 +2,7 @@
 // (held arrows, pacing, walls) lives in the game's walker; this mode starts and stops it.
 import { arrowDirection, normalCommand } from './keymap.js';
 import {
-  coordinates, countPhrase, itemLabel, itemLine, locateLine, userListEntry, userListIntro, usersLine,
+  coordinates, itemLabel, itemLine, itemListIntro, locateLine, userListEntry, userListIntro, usersLine,
 } from './phrases.js';
 import { out } from './packets.js';
 import { sanitizeNickname } from './text.js';
@@ -125,7 +125,7 @@ export class NormalMode {
       name: (entry) => entry.title,
       label: (entry) => itemLine(state.self, entry, state.typeLabel(entry.type)),
       title: 'Items',
-      intro: (n, first) => `${countPhrase(n, 'item')}. ${first}`,
+      intro: (n, first) => itemListIntro(n, first),
       exitText: 'Exit item list mode.',
       onEnter: (entry) => game.teleportTo(entry, `Moved to ${itemLabel(entry, state.typeLabel(entry.type))}.`),
     }));

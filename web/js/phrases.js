@@ -44,9 +44,22 @@ export function usersLine(selfNickname, otherNicknames) {
   return `${userCount(otherNicknames.length)}: ${[selfNickname, ...otherNicknames].join(', ')}`;
 }
 
-/** The user list's opening line (Shift+L), counting as U does: "{n} users, {m} other(s). {first}". */
+/**
+ * A title-first announcement (upstream-0.1.md §18): "{title}. {entry}." with the final
+ * period added only when the entry does not already end in . ! or ?.
+ */
+export function titled(title, entry) {
+  return `${title}. ${entry}${/[.!?]$/.test(entry) ? '' : '.'}`;
+}
+
+/** The user list's opening line (Shift+L), counting as U does: "{n} users, {m} other(s). {first}.". */
 export function userListIntro(otherCount, firstEntry) {
-  return `${userCount(otherCount)}, ${countPhrase(otherCount, 'other')}. ${firstEntry}`;
+  return titled(`${userCount(otherCount)}, ${countPhrase(otherCount, 'other')}`, firstEntry);
+}
+
+/** The item list's opening line (Shift+I): "{n} item(s). {first}.". */
+export function itemListIntro(count, firstEntry) {
+  return titled(countPhrase(count, 'item'), firstEntry);
 }
 
 /** After "Grid focused.": "You are at {x}, {y}." and what is open ("Add item: dice."), if anything. */

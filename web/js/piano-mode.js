@@ -1,7 +1,8 @@
 // Piano mode (client.md §4.4): entered when the server confirms the use of a piano. The
 // letter rows play notes (local synth + item_piano_note), digits pick an instrument,
-// - and = shift the octave, Z/X/C/Enter drive recording, playback and the demo song,
-// ? opens the piano help and Escape stops. Results about this piano are spoken with a
+// - and = shift the octave (with a blip), Z/X/C/Enter drive recording, playback and the
+// demo song, ? (Shift+/) opens the piano help and Escape stops. Shifted note keys are
+// ignored. Results about this piano are spoken with a
 // blip or the cancel tone; item_piano_status keeps the recording state.
 import {
   HeldKeys, instrumentForDigit, noteFor, OCTAVE_MAX, OCTAVE_MIN, PIANO_KEYS, INSTRUMENTS,
@@ -105,7 +106,8 @@ export class PianoMode {
       return true;
     }
     if (PIANO_KEYS[code] !== undefined) {
-      if (event.repeat) return true;
+      // Shifted note keys are ignored so shifted shortcuts stay distinct (upstream §18).
+      if (event.repeat || event.shiftKey) return true;
       const midi = noteFor(code, this.octave);
       for (const action of this.keys.press(code, midi, this.#mono)) this.#note(action);
       return true;
@@ -126,6 +128,8 @@ export class PianoMode {
         this.#stopDemo();
         this.#send({ type: 'item_piano_recording', action: 'stop_playback' });
         this.#send({ type: 'item_piano_recording', action: 'stop_record' });
+        this.game.audio.tone('cancel');
+        this.game.say('Stopped piano playback and recording.');
         break;
       case 'Escape': this.stop(); break;
       default: break;
@@ -147,6 +151,7 @@ export class PianoMode {
       return;
     }
     this.#send({ type: 'item_update', params: { instrument } });
+    this.game.audio.tone('blip');
     this.game.say(`Instrument ${instrument}.`);
   }
 
@@ -154,15 +159,13 @@ export class PianoMode {
     const next = Math.max(OCTAVE_MIN, Math.min(OCTAVE_MAX, this.octave + delta));
     this.octave = next;
     this.#send({ type: 'item_update', params: { octave: next } });
+    this.game.audio.tone('blip');
     this.game.say(`octave ${next}.`);
   }
 
+  // Acts even while recording, as upstream v0.1.0 does (the server decides); the
+  // palette hides it then.
   #playback() {
-    if (this.recordingState === 'recording' || this.recordingState === 'paused') {
-      this.game.audio.tone('cancel');
-      this.game.say('Stop or pause recording first.');
-      return;
-    }
     this.#send({ type: 'item_piano_recording', action: 'playback' });
   }
 

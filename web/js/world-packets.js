@@ -124,6 +124,10 @@ const handlers = {
 
   admin_users_list() {},
 
+  // The item management menu takes the transfer targets itself (item-management.js); a
+  // late answer for a closed menu is dropped quietly.
+  item_transfer_targets() {},
+
   protocol_error(game, p) {
     console.warn(`chgrid: the server rejected a packet${p.packetType ? ` (${p.packetType})` : ''}: ${p.message}`);
   },
