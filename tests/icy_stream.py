@@ -10,13 +10,12 @@ per path in ``hits`` and its headers kept in ``requests``.
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections import Counter
 
-import tornado.httpserver
 import tornado.iostream
-import tornado.netutil
 import tornado.web
+
+from tests.background_http import BackgroundHTTPServer
 
 
 def metadata_block(text: str) -> bytes:
@@ -107,12 +106,13 @@ class _IcyStatus(_Base):
         stream.close()
 
 
-class IcyStreamServer:
+class IcyStreamServer(BackgroundHTTPServer):
     """Start with ``start()``; ``url(path)`` gives the address; ``stop()`` ends it."""
 
+    thread_name = "icy-stream"
+
     def __init__(self, host: str = "127.0.0.1") -> None:
-        self.host = host
-        self.port = 0
+        super().__init__(host)
         self.station_name = "Test FM"
         self.name_header = "icy-name"
         self.title = "Artist - Song"
@@ -123,51 +123,11 @@ class IcyStreamServer:
         self.silent_peak = 0  # most /silent requests open at once
         self.silent_hold = 30.0
         self.requests: list[tuple[str, dict]] = []
-        self.lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._ready = threading.Event()
-        self.stopping: asyncio.Event | None = None
 
     def url(self, path: str = "/stream") -> str:
-        return f"http://{self.host}:{self.port}{path}"
+        return super().url(path)
 
-    def start(self) -> IcyStreamServer:
-        self._thread = threading.Thread(target=self._run, name="icy-stream", daemon=True)
-        self._thread.start()
-        if not self._ready.wait(10):
-            raise RuntimeError("ICY test server did not start")
-        return self
-
-    def _run(self) -> None:
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        self._loop = loop
-        self.stopping = asyncio.Event()
-        routes = [("/stream", _Stream), ("/nometa", _NoMeta), ("/redirect", _Redirect),
-                  ("/loop", _Loop), ("/silent", _Silent), ("/error", _Error),
-                  ("/huge", _Huge), ("/icy", _IcyStatus)]
-        app = tornado.web.Application([(path, cls, {"server": self}) for path, cls in routes])
-        sockets = tornado.netutil.bind_sockets(0, self.host)
-        self.port = sockets[0].getsockname()[1]
-        http = tornado.httpserver.HTTPServer(app)
-        http.add_sockets(sockets)
-        self._ready.set()
-        try:
-            loop.run_until_complete(self.stopping.wait())
-        finally:
-            http.stop()
-            loop.run_until_complete(asyncio.sleep(0.05))
-            loop.close()
-
-    def stop(self) -> None:
-        if self._loop is not None and self.stopping is not None:
-            self._loop.call_soon_threadsafe(self.stopping.set)
-        if self._thread is not None:
-            self._thread.join(10)
-
-    def __enter__(self) -> IcyStreamServer:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+    def routes(self):
+        return [("/stream", _Stream), ("/nometa", _NoMeta), ("/redirect", _Redirect),
+                ("/loop", _Loop), ("/silent", _Silent), ("/error", _Error),
+                ("/huge", _Huge), ("/icy", _IcyStatus)]

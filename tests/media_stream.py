@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
 
-import tornado.httpserver
 import tornado.iostream
-import tornado.netutil
 import tornado.web
+
+from tests.background_http import BackgroundHTTPServer
 
 FILE_BODY = bytes(range(256)) * 390 + bytes(160)  # 100 000 bytes
 CHUNK = b"\xaa" * 4096
@@ -96,58 +95,20 @@ class _Page(_Base):
         self.write("<script>alert(1)</script>")
 
 
-class MediaStreamServer:
+class MediaStreamServer(BackgroundHTTPServer):
     """``start()``/``stop()`` or a ``with`` block; ``url(path)`` gives an address."""
 
+    thread_name = "media-stream"
+
     def __init__(self) -> None:
-        self.port = 0
+        super().__init__()
         self.requests: list[tuple[str, str, dict]] = []
         self.endless_sent = 0
         self.endless_open = 0
-        self.lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._ready = threading.Event()
-        self.stopping: asyncio.Event | None = None
 
     def url(self, path: str = "/file") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return super().url(path)
 
-    def start(self) -> MediaStreamServer:
-        self._thread = threading.Thread(target=self._run, name="media-stream", daemon=True)
-        self._thread.start()
-        if not self._ready.wait(10):
-            raise RuntimeError("media test server did not start")
-        return self
-
-    def _run(self) -> None:
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        self._loop = loop
-        self.stopping = asyncio.Event()
-        routes = [("/file", _File), ("/endless", _Endless), ("/redirect", _Redirect),
-                  ("/loop", _Loop), ("/nolocation", _NoLocation), ("/page", _Page)]
-        app = tornado.web.Application([(path, cls, {"server": self}) for path, cls in routes])
-        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
-        self.port = sockets[0].getsockname()[1]
-        http = tornado.httpserver.HTTPServer(app)
-        http.add_sockets(sockets)
-        self._ready.set()
-        try:
-            loop.run_until_complete(self.stopping.wait())
-        finally:
-            http.stop()
-            loop.run_until_complete(asyncio.sleep(0.05))
-            loop.close()
-
-    def stop(self) -> None:
-        if self._loop is not None and self.stopping is not None:
-            self._loop.call_soon_threadsafe(self.stopping.set)
-        if self._thread is not None:
-            self._thread.join(10)
-
-    def __enter__(self) -> MediaStreamServer:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+    def routes(self):
+        return [("/file", _File), ("/endless", _Endless), ("/redirect", _Redirect),
+                ("/loop", _Loop), ("/nolocation", _NoLocation), ("/page", _Page)]
