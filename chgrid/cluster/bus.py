@@ -53,6 +53,7 @@ DEAD_AFTER_S = 15.0  # ...and given up when nothing at all came for this long
 CONNECT_TIMEOUT_S = 5.0
 SUBSCRIBE_WAIT_S = 5.0
 FLUSH_WAIT_S = 2.0
+COMMAND_CONNECTIONS = 32  # the command pool's size; callers wait for a free one
 
 
 @dataclass
@@ -132,7 +133,12 @@ class RedisBus:
             socket_timeout=CONNECT_TIMEOUT_S, socket_keepalive=True,
             client_name=self.name.replace(" ", "-"),
         )
-        self._client = aioredis.Redis.from_url(self.url, **options)
+        # Commands (publishes, leases, heartbeats, the login limiter) share one pool that
+        # waits for a free connection instead of failing: a burst of logins must not
+        # make a lease renewal or a join's publish fail with "Too many connections".
+        pool = aioredis.BlockingConnectionPool.from_url(
+            self.url, max_connections=COMMAND_CONNECTIONS, timeout=CONNECT_TIMEOUT_S, **options)
+        self._client = aioredis.Redis.from_pool(pool)  # the client closes the pool
         self._sub_client = aioredis.Redis.from_url(self.url, **options)
         try:
             await self._client.ping()
