@@ -177,7 +177,7 @@ class ChgridServer:
             beacon=NodeBeacon(client, self.instance_id, ttl_ms),
             factory=factory, claim=lambda grid, epoch: claim_room(db_proxy, grid, epoch),
             fence_of=lambda grid: fence_epoch_of(db_proxy, grid),
-            deliver_local=connections.submit, deliver_now=connections.submit,
+            deliver_local=connections.submit,
             account=account, lease_s=settings.cluster.lease_s,
         )
         rooms_ref.append(rooms)

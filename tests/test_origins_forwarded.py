@@ -2,8 +2,6 @@
 from trusted proxies (issue 13), as plain functions and against real servers."""
 from __future__ import annotations
 
-import json
-
 import pytest
 import websocket
 
@@ -13,6 +11,7 @@ from chgrid.auth.origins import handshake_allowed, origin_trusted
 from chgrid.auth.ratelimit import IP_LIMIT
 from chgrid.config import ConfigError, load_settings
 from tests.support import Client, ServerProcess, free_port, http_get
+from tests.test_http_hardening import ws_login_replies
 
 HELPER = {"X-Chgrid-Auth-Client": "1"}
 LOOPBACK = ("127.0.0.0/8", "::1")
@@ -60,24 +59,6 @@ def test_trusted_proxy_entries():
         load_settings(None, {"CHGRID_NETWORK_TRUSTED_PROXIES": "10.0.0.1, proxy.example"})
 
 
-def ws_login_failures(port: int, forwarded_for: str, usernames: list[str]) -> list[str]:
-    """Wrong-password logins over one websocket claiming ``forwarded_for``: the messages."""
-    ws = websocket.create_connection(f"ws://127.0.0.1:{port}/ws", timeout=10,
-                                     header=[f"X-Forwarded-For: {forwarded_for}"])
-    messages = []
-    try:
-        while json.loads(ws.recv())["type"] != "auth_required":
-            pass
-        for username in usernames:
-            ws.send(json.dumps({"type": "auth_login", "username": username, "password": "wrong-password"}))
-            while (packet := json.loads(ws.recv()))["type"] != "auth_result":
-                pass
-            messages.append(packet["message"])
-    finally:
-        ws.close()
-    return messages
-
-
 @pytest.mark.parametrize("proxies, shared", [("127.0.0.1", False), ("192.0.2.1", True)],
                          ids=["peer-trusted", "peer-not-trusted"])
 def test_the_login_throttle_uses_forwarded_addresses_only_from_trusted_proxies(tmp_path, proxies, shared):
@@ -88,7 +69,7 @@ def test_the_login_throttle_uses_forwarded_addresses_only_from_trusted_proxies(t
     try:
         replies = []
         for n in range(IP_LIMIT + 1):
-            replies += ws_login_failures(server.port, f"198.51.100.{n + 1}", [f"nobody{n}"])
+            replies += ws_login_replies(server.port, f"198.51.100.{n + 1}", [f"nobody{n}"])
         assert replies[:IP_LIMIT] == [LOGIN_FAILED] * IP_LIMIT
         assert replies[IP_LIMIT] == (RATE_LIMITED if shared else LOGIN_FAILED)
     finally:

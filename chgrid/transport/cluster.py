@@ -44,7 +44,7 @@ class ClusterRooms:
     def __init__(self, *, node_id: str, grids: Iterable[str], bus: Any, leases: Any, beacon: Any,
                  factory: RoomFactory, claim: Callable[[str, int], bool],
                  fence_of: Callable[[str], int | None],
-                 deliver_local: Callable[[list[Op]], None], deliver_now: Callable[[list[Op]], None],
+                 deliver_local: Callable[[list[Op]], None],
                  account: Any, lease_s: float) -> None:
         self.node_id = node_id
         self._grids = tuple(grids)
@@ -56,8 +56,9 @@ class ClusterRooms:
         self._claim = claim  # fences the grid in the database: (grid, epoch) -> claimed
         self._fence_of = fence_of  # the epoch the database holds for a grid
         self._min_epoch: dict[str, int] = {}
-        self._deliver_local = deliver_local  # from any thread
-        self._deliver_now = deliver_now  # on the loop
+        # This node's sockets, from any thread; batches queued meanwhile merge into one
+        # write per recipient (rooms here and batches from remote owners alike).
+        self._deliver_local = deliver_local
         self._account = account
         self._lease_s = lease_s
         self._tick_s = max(0.2, lease_s / 5)
@@ -163,7 +164,7 @@ class ClusterRooms:
             self._seats.update_presence(batch.presence)
         elif batch.ops:
             self._seats.observe(batch.ops)
-            self._deliver_now(batch.ops)
+            self._deliver_local(batch.ops)
 
     def _on_owner(self, payload: bytes) -> None:
         announced = wire.decode_owner(payload)
